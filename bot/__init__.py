@@ -1,0 +1,1 @@
+"""The podiatry triage assistant's own code: clinical logic, storage, channels and web."""
