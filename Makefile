@@ -1,0 +1,47 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export WEB_PORT ?= 8080
+export STAFF_PORT ?= 8081
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test setup train shell staff-user telegram-webhook nlu-eval bench clean
+
+## Set up what changed, train if needed, start everything; Ctrl-C stops it all.
+run:
+	@scripts/setup.sh --train
+	@$(PY) -m bot.run
+
+## Set up, then run every test (unit, data validation, Rasa story tests, end to end).
+test:
+	@scripts/setup.sh --train --test
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh
+
+train: setup
+	@$(PY) -m bot.training --force
+
+## Talk to the assistant in this terminal (starts its own action server).
+shell: setup
+	@$(PY) -m bot.training
+	@trap 'kill %1' EXIT; .venv/bin/rasa run actions --port $(ACTION_PORT) >var/log/actions-shell.log 2>&1 & \
+	  .venv/bin/rasa shell --model models/triage.tar.gz --endpoints endpoints.yml
+
+## Create a staff login for the staff pages: make staff-user USER=alice
+staff-user: setup
+	@$(PY) -m bot.staff create-user $(USER)
+
+## Register the Telegram webhook: make telegram-webhook URL=https://example.org/webhooks/telegram/webhook
+telegram-webhook: setup
+	@$(PY) -m bot.channels.telegram set-webhook $(URL)
+
+## 5-fold cross-validation of the NLU pipeline (about 10 minutes); writes results/nlu-cv/.
+nlu-eval: setup
+	@.venv/bin/rasa test nlu --config config.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu-cv
+
+clean:
+	rm -rf models results var/log

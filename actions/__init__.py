@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: thin adapters between the conversation and bot/."""

@@ -1,0 +1,91 @@
+"""Turn one patient message into the value of the question being asked.
+
+Buttons send payloads with entities (e.g. /inform{"body_part": "knee"}) or the
+affirm/deny/skip intents; free text goes through bot.nlu.parsers. The result is
+a value, UNKNOWN ("not sure"), or None with a hint to show when the message does
+not fit the question.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from rasa_sdk import Tracker
+
+from actions.answers import UNKNOWN
+from bot.nlu import parsers
+
+YES_NO_INTENTS = {"affirm": True, "deny": False}
+CONFIDENT = 0.6
+
+YES_NO_HINT = 'Please answer "yes", "no" or "not sure", or use the buttons.'
+
+
+@dataclass(frozen=True)
+class AnswerKind:
+    """How one question's answer is read: the payload entity, the text parser, the hint."""
+
+    entity: Optional[str]
+    parse: Callable[[str], Any]
+    hint: str
+
+
+CHOICE_KINDS: Dict[str, AnswerKind] = {
+    "pain_location": AnswerKind("body_part", parsers.parse_location,
+                                'Please say "lower back", "knee", "both" or "somewhere else".'),
+    "pain_side": AnswerKind("side", parsers.parse_side, 'Please say "left", "right" or "both".'),
+    "duration_weeks": AnswerKind("duration", parsers.parse_duration_weeks,
+                                 'For example "3 weeks", "about 2 months" or "since last summer".'),
+    "pain_severity": AnswerKind("severity", parsers.parse_severity,
+                                'A number from 0 to 10, e.g. "6", or words like "mild" or "pretty bad".'),
+    "shoe_wear": AnswerKind("shoe_wear", parsers.parse_shoe_wear,
+                            'Please say "inner edge", "outer edge", "evenly" or "don\'t know".'),
+    "insoles_tried": AnswerKind("insoles_tried", parsers.parse_insoles,
+                                'Please say "no", "yes, they helped" or "yes, but no help".'),
+    "age": AnswerKind(None, parsers.parse_age, 'Your age in years, e.g. "45", or "skip".'),
+}
+YES_NO_KIND = AnswerKind(None, parsers.parse_yes_no, YES_NO_HINT)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message says about the requested question."""
+
+    value: Any = None
+    understood: bool = False
+
+
+def answer_kind(key: str) -> AnswerKind:
+    return CHOICE_KINDS.get(key, YES_NO_KIND)
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[Any]:
+    """The value of the last entity of this type in the latest message."""
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+    return values[-1] if values else None
+
+
+def read_answer(key: str, tracker: Tracker) -> Reading:
+    """Read the latest message as an answer to question `key`."""
+    message = tracker.latest_message
+    intent = message.get("intent", {})
+    kind = answer_kind(key)
+    text = message.get("text") or ""
+    if intent.get("name") == "skip" and intent.get("confidence", 0) >= CONFIDENT:
+        return Reading(UNKNOWN, True)
+    if kind is YES_NO_KIND and intent.get("confidence", 0) >= CONFIDENT and intent.get("name") in YES_NO_INTENTS:
+        return Reading(YES_NO_INTENTS[intent["name"]], True)
+    entity_value = latest_entity(tracker, kind.entity) if kind.entity else None
+    if entity_value is not None:
+        text = str(entity_value)
+    if text.startswith("/"):
+        return Reading()
+    return _from_parse(kind.parse(text))
+
+
+def _from_parse(result: Any) -> Reading:
+    if result.status == "ok":
+        return Reading(result.value, True)
+    if result.status == "unknown":
+        return Reading(UNKNOWN, True)
+    return Reading()

@@ -1,0 +1,93 @@
+"""The red-flag screen and the pain-pattern forms.
+
+Both forms ask what the triage engine says is still needed, in its order
+(bot.triage.screen_questions / pattern_questions), so which questions apply to
+whom stays clinical logic outside Rasa. On every message they also:
+- record red flags the NLU component found anywhere in the message, which makes
+  the engine's question list empty and so ends the form at once;
+- apply corrections of earlier answers ("actually it's both knees");
+- re-ask, with the options, when an answer does not fit, instead of guessing.
+Digressions (FAQ, "why do you ask?") are left alone: the form rejects them and the
+rules answer before returning to the question.
+"""
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, Callable, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.answer_reading import answer_kind, read_answer
+from actions.answers import UNKNOWN, answers_from_tracker
+from actions.corrections import correction_events, red_flag_events
+from bot.triage import pattern_questions, screen_questions
+
+#: Intents that are questions or commands, not answers: the form lets the rules take them.
+DIGRESSIONS = {
+    "ask_gait_analysis", "ask_overpronation", "ask_orthotics", "ask_locations", "ask_hours",
+    "ask_insurance", "ask_why", "ask_human", "bot_challenge", "restart", "forget_me",
+    "book_gait_analysis", "cancel_booking", "change_booking", "goodbye", "thank", "out_of_scope",
+}
+
+
+class TriageFormValidation(FormValidationAction):
+    """Shared behaviour of the two triage forms; subclasses name the form and its questions."""
+
+    questions: Callable[[Dict[str, Any]], List[str]]
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form name>."""
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        return type(self).questions(answers_from_tracker(tracker))
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        flags = red_flag_events(tracker)
+        if flags:
+            return flags
+        corrections = correction_events(tracker, dispatcher)
+        requested = tracker.get_slot("requested_slot")
+        if not requested or tracker.active_loop.get("name") != self.form_name():
+            return corrections
+        reading = read_answer(requested, tracker)
+        if reading.understood:
+            if requested.startswith("rf_") and reading.value == UNKNOWN:
+                dispatcher.utter_message(response="utter_red_flag_not_sure")
+                return corrections + [_count_reask(tracker)]
+            return corrections + [SlotSet(requested, reading.value), SlotSet("reask_count", 0)]
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if corrections or intent in DIGRESSIONS:
+            return corrections
+        dispatcher.utter_message(response="utter_did_not_understand_answer", answer_hint=answer_kind(requested).hint)
+        return [_count_reask(tracker)]
+
+
+def _count_reask(tracker: Tracker) -> EventType:
+    """Counting re-asks also keeps Rasa from rejecting the form for an unclear answer."""
+    return SlotSet("reask_count", (tracker.get_slot("reask_count") or 0) + 1)
+
+class ValidateScreenForm(TriageFormValidation):
+    """Red-flag screen, then the questions whose answers point away from the feet."""
+
+    questions = staticmethod(screen_questions)
+
+    def name(self) -> Text:
+        return "validate_screen_form"
+
+
+class ValidatePatternForm(TriageFormValidation):
+    """The pain-pattern questions that feed the foot-mechanics score."""
+
+    questions = staticmethod(pattern_questions)
+
+    def name(self) -> Text:
+        return "validate_pattern_form"

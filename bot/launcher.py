@@ -1,0 +1,201 @@
+"""Start, watch and stop the assistant's processes: `make run` and the test fixture share it.
+
+Each service runs in its own process group with its output in var/log/, so
+Ctrl-C (or a failing test session) stops everything and leaves no strays.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.paths import REPO_ROOT, VAR_DIR
+
+VENV_BIN = Path(sys.executable).parent
+
+
+class LaunchError(RuntimeError):
+    """A service could not be started; the message says why and what to do."""
+
+
+@dataclass
+class Service:
+    """One long-running process and the URL that answers once it is ready."""
+
+    name: str
+    argv: List[str]
+    health_url: Optional[str] = None
+    port: Optional[int] = None
+    port_var: str = ""
+    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return VAR_DIR / "log" / f"{self.name}.log"
+
+
+def free_port() -> int:
+    """A currently unused loopback port (for tests)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_port_free(port: int, variable: str) -> None:
+    """Raise a clear error if something already listens on the port."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            raise LaunchError(
+                f"Port {port} is already in use (set by {variable or 'default'}). "
+                f"Stop the program using it, or choose another port, e.g. {variable or 'PORT'}={port + 1}."
+            ) from None
+
+
+def auth_token() -> str:
+    """RASA_AUTH_TOKEN, else a token generated once into var/ (trackers hold health data)."""
+    token = os.environ.get("RASA_AUTH_TOKEN")
+    if token:
+        return token
+    path = VAR_DIR / "rasa_auth_token"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def rasa_services(env: Dict[str, str], model: Path) -> List[Service]:
+    """The action server and the Rasa server, configured from env."""
+    rasa_port, action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
+    origins = env.get("WIDGET_ORIGINS", "").split()
+    return [
+        Service(
+            "actions",
+            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            health_url=f"http://127.0.0.1:{action_port}/health",
+            port=action_port,
+            port_var="ACTION_PORT",
+        ),
+        Service(
+            "rasa",
+            [
+                str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+                "--port", str(rasa_port), "--model", str(model),
+                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                "--cors", *(origins or ["http://localhost:8080"]),
+            ],
+            health_url=f"http://127.0.0.1:{rasa_port}/",
+            port=rasa_port,
+            port_var="RASA_PORT",
+        ),
+    ]
+
+
+class Stack:
+    """A set of services started together and stopped together."""
+
+    def __init__(self, services: List[Service], env: Dict[str, str]) -> None:
+        self.services = services
+        self.env = env
+
+    def start(self, timeout_s: float = 240.0, progress=print) -> None:
+        for service in self.services:
+            if service.port:
+                ensure_port_free(service.port, service.port_var)
+        for service in self.services:
+            self._spawn(service)
+        self.wait_ready(timeout_s, progress)
+
+    def _spawn(self, service: Service) -> None:
+        service.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(service.log_path, "ab")
+        service.process = subprocess.Popen(
+            service.argv, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+
+    def wait_ready(self, timeout_s: float, progress=print) -> None:
+        deadline = time.monotonic() + timeout_s
+        pending = [s for s in self.services if s.health_url]
+        while pending:
+            for service in list(pending):
+                self._check_alive(service)
+                if _answers(service.health_url):
+                    progress(f"  {service.name} is up")
+                    pending.remove(service)
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                self.stop()
+                raise LaunchError(f"{names} did not answer within {timeout_s:.0f} s; see var/log/.")
+            time.sleep(0.25)
+
+    def _check_alive(self, service: Service) -> None:
+        if service.process and service.process.poll() is not None:
+            tail = _tail(service.log_path)
+            self.stop()
+            raise LaunchError(f"{service.name} exited with code {service.process.returncode}:\n{tail}")
+
+    def check_alive(self) -> None:
+        """Raise if any service has died (used by the run loop)."""
+        for service in self.services:
+            self._check_alive(service)
+
+    def restart(self, name: str, timeout_s: float = 240.0) -> None:
+        """Stop and start one service, keeping its port and configuration."""
+        service = next(s for s in self.services if s.name == name)
+        _terminate(service)
+        self._spawn(service)
+        deadline = time.monotonic() + timeout_s
+        while not _answers(service.health_url):
+            self._check_alive(service)
+            if time.monotonic() > deadline:
+                raise LaunchError(f"{name} did not come back within {timeout_s:.0f} s")
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            _terminate(service)
+
+
+def _terminate(service: Service) -> None:
+    process = service.process
+    if not process or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def _answers(url: Optional[str]) -> bool:
+    if not url:
+        return True
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status < 500
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"

@@ -1,0 +1,85 @@
+"""`make run`: start every part of the assistant, say where to chat, stop cleanly on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Dict, List
+
+from bot.db_check import DatabaseUnavailable, check_reachable
+from bot.launcher import LaunchError, Service, Stack, auth_token, rasa_services
+from bot.paths import tracker_db_url
+from bot.training import MODEL_PATH
+
+DEFAULTS = {"RASA_PORT": "5005", "ACTION_PORT": "5055", "WEB_PORT": "8080", "STAFF_PORT": "8081"}
+
+
+def build_env() -> Dict[str, str]:
+    env = {**DEFAULTS, **os.environ}
+    env["RASA_AUTH_TOKEN"] = auth_token()
+    env.setdefault("RASA_URL", f"http://127.0.0.1:{env['RASA_PORT']}")
+    env.setdefault("RASA_PUBLIC_URL", f"http://localhost:{env['RASA_PORT']}")
+    env.setdefault("WIDGET_ORIGINS", f"http://localhost:{env['WEB_PORT']} http://127.0.0.1:{env['WEB_PORT']}")
+    return env
+
+
+def extra_services(env: Dict[str, str]) -> List[Service]:
+    """The website, the staff pages and (with a token) the Telegram poller."""
+    python = sys.executable
+    web, staff = int(env["WEB_PORT"]), int(env["STAFF_PORT"])
+    services = [
+        Service("web", [python, "-m", "bot.web", "serve", "--port", str(web)],
+                health_url=f"http://127.0.0.1:{web}/", port=web, port_var="WEB_PORT"),
+        Service("staff", [python, "-m", "bot.staff", "serve", "--port", str(staff)],
+                health_url=f"http://127.0.0.1:{staff}/login", port=staff, port_var="STAFF_PORT"),
+    ]
+    if env.get("TELEGRAM_TOKEN") and not env.get("TELEGRAM_WEBHOOK_URL"):
+        services.append(Service("telegram", [python, "-m", "bot.channels.telegram", "poll"]))
+    return services
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C so the services are stopped the same way."""
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    env = build_env()
+    try:
+        check_reachable(tracker_db_url())
+        stack = Stack(rasa_services(env, MODEL_PATH) + extra_services(env), env)
+        print("Starting the action server, the Rasa server, the website and the staff pages...")
+        started = time.monotonic()
+        stack.start()
+    except (DatabaseUnavailable, LaunchError) as error:
+        print(f"\nCould not start: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"\nReady in {time.monotonic() - started:.0f} s.\n"
+        f"  Chat on the website:  http://localhost:{env['WEB_PORT']}/\n"
+        f"  REST API:             POST http://localhost:{env['RASA_PORT']}/webhooks/rest/webhook"
+        ' {"sender": "me", "message": "hi"}\n'
+        f"  Staff pages:          http://localhost:{env['STAFF_PORT']}/  (create a login: make staff-user)\n"
+        f"  Telegram:             {'polling' if env.get('TELEGRAM_TOKEN') else 'off (set TELEGRAM_TOKEN)'}\n"
+        f"  Logs:                 var/log/\n"
+        "Press Ctrl-C to stop."
+    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            stack.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    except LaunchError as error:
+        print(f"\nA service stopped: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+    print("Stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

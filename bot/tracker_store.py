@@ -1,0 +1,76 @@
+"""Rasa's SQL tracker store, configured by one URL, failing fast, able to forget a sender.
+
+- The URL comes from TRACKER_DB_URL (default: SQLite under var/), so switching to
+  PostgreSQL is a setting, not a code change.
+- An unreachable database stops start-up at once with a clear message instead of
+  Rasa's endless retry loop.
+- When a turn contains the "delete my data" action and that action succeeded
+  (it resets all slots only after the clinic's records were erased), every
+  stored event of that sender is deleted instead of saved: the next message
+  starts afresh.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.db_check import check_reachable, redacted
+from bot.paths import tracker_db_url
+
+logger = logging.getLogger(__name__)
+
+FORGET_ACTION = "action_forget_me"
+
+
+class UrlSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore taking a single database URL (see module docstring)."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[str] = None,
+        event_broker: Optional[EventBroker] = None,
+        **kwargs: Any,
+    ) -> None:
+        url = tracker_db_url() if not host or host == "env" else host
+        check_reachable(url)
+        logger.info("Conversation store: %s", redacted(url))
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the turn's new events, or delete the sender if they asked to be forgotten."""
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+        if forget_succeeded(new_events):
+            await self.delete_sender(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    async def delete_sender(self, sender_id: str) -> int:
+        """Delete every stored event of one sender; returns how many rows went."""
+        with self.session_scope() as session:
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False)
+            )
+            session.commit()
+        logger.info("Deleted %d stored events of one sender at their request", deleted)
+        return deleted
+
+
+def forget_succeeded(events: Iterable[Event]) -> bool:
+    """True if the events hold the forget action followed by its AllSlotsReset."""
+    in_forget_action = False
+    for event in events:
+        if isinstance(event, ActionExecuted):
+            in_forget_action = event.action_name == FORGET_ACTION
+        elif in_forget_action and isinstance(event, AllSlotsReset):
+            return True
+    return False

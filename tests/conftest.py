@@ -1,0 +1,100 @@
+"""Shared end-to-end fixture: real Rasa and action servers on free loopback ports.
+
+The model is trained once per test run (skipped when nothing changed). Each run
+gets its own SQLite tracker store and clinic database in a temporary folder, so
+tests never touch var/.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from bot.launcher import Stack, free_port, rasa_services
+from bot.paths import REPO_ROOT
+from bot.training import train
+
+
+@dataclass
+class RasaStack:
+    """Handles to the running servers, and helpers to talk to them over HTTP."""
+
+    stack: Stack
+    env: Dict[str, str]
+    rasa_url: str
+    action_url: str
+    token: str
+    telegram_api_port: int
+    web_port: int
+    tmp: Path
+
+    def say(self, sender_id: str, text: str) -> List[Dict[str, Any]]:
+        """Send one message through the REST channel; the bot's replies."""
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
+                                 json={"sender": sender_id, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender_id: str) -> Dict[str, Any]:
+        response = requests.get(f"{self.rasa_url}/conversations/{sender_id}/tracker",
+                                params={"token": self.token}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def slot(self, sender_id: str, name: str) -> Any:
+        return self.tracker(sender_id)["slots"].get(name)
+
+    def restart_rasa(self) -> None:
+        """Stop and start the Rasa server only: same port, same tracker store."""
+        self.stack.restart("rasa")
+
+
+def _stack_env(tmp: Path) -> Dict[str, str]:
+    telegram_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "RASA_AUTH_TOKEN": secrets.token_urlsafe(16),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TRACKER_DB_URL": f"sqlite:///{tmp / 'conversations.db'}",
+        "DATABASE_URL": f"sqlite:///{tmp / 'clinic.db'}",
+        "VAR_DIR": str(tmp / "var"),
+        "TELEGRAM_TOKEN": "123456:TEST-TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET": "test-secret",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{telegram_port}/bot",
+        "TELEGRAM_API_FILE_URL": f"http://127.0.0.1:{telegram_port}/file/bot",
+        "FAKE_TELEGRAM_PORT": str(telegram_port),
+        "WEB_PORT": str(web_port),
+        "WIDGET_ORIGINS": f"http://127.0.0.1:{web_port} http://localhost:{web_port}",
+    }
+    return env
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
+    model = train()
+    tmp = tmp_path_factory.mktemp("stack")
+    env = _stack_env(tmp)
+    subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True)
+    stack = Stack(rasa_services(env, model), env)
+    stack.start(progress=lambda line: None)
+    try:
+        yield RasaStack(
+            stack=stack, env=env,
+            rasa_url=f"http://127.0.0.1:{env['RASA_PORT']}",
+            action_url=f"http://127.0.0.1:{env['ACTION_PORT']}",
+            token=env["RASA_AUTH_TOKEN"],
+            telegram_api_port=int(env["FAKE_TELEGRAM_PORT"]),
+            web_port=int(env["WEB_PORT"]),
+            tmp=tmp,
+        )
+    finally:
+        stack.stop()
