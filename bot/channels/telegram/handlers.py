@@ -1,0 +1,154 @@
+"""What the assistant does with each kind of Telegram update, in webhook and polling mode alike.
+
+Both modes run these handlers in a python-telegram-bot ``Application``; they differ
+only in ``Deliver``: the webhook channel hands text to the in-process Rasa agent,
+the poller posts it to Rasa's REST endpoint. Replies always leave through
+``TelegramOutput``. Only private chats are served; commands map to intents:
+/start → greet, /restart → restart, /forget → forget_me (the assistant asks for
+confirmation), /help is answered here. Typed text starting with "/" is never
+passed on, so a patient cannot set intents or slots by typing them.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from typing import Awaitable, Callable, Dict, List
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels.telegram.output import TelegramOutput, call_safely
+
+logger = logging.getLogger(__name__)
+
+Deliver = Callable[[str, str], Awaitable[None]]
+"""Hand (chat id, text or payload) to Rasa; its replies go out through TelegramOutput."""
+
+COMMAND_PAYLOADS: Dict[str, str] = {"start": "/greet", "restart": "/restart", "forget": "/forget_me"}
+BOT_COMMANDS: List[BotCommand] = [
+    BotCommand("start", "Start the pain and foot-mechanics check"),
+    BotCommand("restart", "Start over"),
+    BotCommand("forget", "Delete what you have told me"),
+    BotCommand("help", "What I can do"),
+]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+HELP_TEXT = (
+    "I'm the clinic's automated assistant, not a doctor. I ask a few questions about "
+    "back or knee pain, check for anything urgent and can book a gait analysis.\n\n"
+    "Tap the buttons or type your answers.\n\n"
+    "/start - begin\n"
+    "/restart - start over\n"
+    "/forget - delete what you have told me (I'll ask you to confirm)\n"
+    "/help - this list\n\n"
+    "If this is an emergency, call 911."
+)
+GROUP_TEXT = "Hi! To keep health information private I only chat one-to-one. Please message me directly."
+TEXT_ONLY = "I can only read text messages. Please type your answer or tap a button."
+EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
+MAX_GROUPS_REMEMBERED = 1000
+
+
+class TelegramHandlers:
+    """The typed handlers, bound to one output and one way of reaching Rasa."""
+
+    def __init__(self, output: TelegramOutput, deliver: Deliver, group_policy: str) -> None:
+        self.output = output
+        self.deliver = deliver
+        self.group_policy = group_policy
+        self._groups_told: "OrderedDict[int, None]" = OrderedDict()
+
+    def register(self, application: Application) -> None:
+        application.add_handler(TypeHandler(Update, self.private_chats_only), group=-1)
+        application.add_handler(CommandHandler(list(COMMAND_PAYLOADS), self.command))
+        application.add_handler(MessageHandler(filters.COMMAND, self.help))  # /help and unknown ones
+        application.add_handler(MessageHandler(filters.TEXT, self.text))
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_handler(MessageHandler(filters.ALL, self.not_text))
+        application.add_error_handler(self.error)
+
+    async def private_chats_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Let new messages and taps in private chats through; stop everything else."""
+        chat = update.effective_chat
+        if chat is not None and chat.type == ChatType.PRIVATE and (update.message or update.callback_query):
+            return
+        if chat is not None and update.message is not None and chat.type != ChatType.PRIVATE:
+            await self._tell_group_once(chat.id)
+        raise ApplicationHandlerStop
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.info("telegram chat %s: help", update.effective_chat.id)
+        await self.output.send_text_message(str(update.effective_chat.id), HELP_TEXT)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        name = update.message.text.split()[0][1:].split("@")[0].lower()
+        logger.info("telegram chat %s: command /%s", update.effective_chat.id, name)
+        await self._to_rasa(str(update.effective_chat.id), COMMAND_PAYLOADS[name])
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.message.text.lstrip().startswith("/"):
+            await self.help(update, context)
+            return
+        logger.info("telegram chat %s: text message", update.effective_chat.id)
+        await self._to_rasa(str(update.effective_chat.id), update.message.text)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop the spinner, take the keyboard away, then send the button's payload to Rasa."""
+        query = update.callback_query
+        chat_id = str(update.effective_chat.id)
+        payload = await self.output.callbacks.decode(query.data or "")
+        if payload is None:
+            logger.info("telegram chat %s: tap on an expired button", chat_id)
+            await call_safely("answerCallbackQuery", chat_id, query.answer(EXPIRED_BUTTON))
+            return
+        logger.info("telegram chat %s: button tap", chat_id)
+        steps = [call_safely("answerCallbackQuery", chat_id, query.answer())]
+        if query.message is not None:
+            remove_keyboard = self.output.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=query.message.message_id, reply_markup=None
+            )
+            steps.append(call_safely("editMessageReplyMarkup", chat_id, remove_keyboard))
+        await asyncio.gather(*steps)
+        await self._to_rasa(chat_id, payload)
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.info("telegram chat %s: non-text message", update.effective_chat.id)
+        await self.output.send_text_message(str(update.effective_chat.id), TEXT_ONLY)
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error("telegram update %s failed: %s", update_id, type(context.error).__name__)
+
+    async def _to_rasa(self, chat_id: str, text: str) -> None:
+        async with self.output.typing(chat_id):
+            try:
+                await self.deliver(chat_id, text)
+            except Exception as error:  # noqa: BLE001 - the patient must hear back whatever broke
+                logger.error("telegram chat %s: Rasa did not handle the message: %s", chat_id, type(error).__name__)
+                await self.output.send_text_message(chat_id, APOLOGY)
+
+    async def _tell_group_once(self, chat_id: int) -> None:
+        if self.group_policy != "reply" or chat_id in self._groups_told:
+            return
+        self._groups_told[chat_id] = None
+        while len(self._groups_told) > MAX_GROUPS_REMEMBERED:
+            self._groups_told.popitem(last=False)
+        logger.info("telegram group %s: told to chat privately", chat_id)
+        await self.output.send_text_message(str(chat_id), GROUP_TEXT)
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the bot's menu commands (used as the poller's post_init and by set-webhook)."""
+    await application.bot.set_my_commands(BOT_COMMANDS)
