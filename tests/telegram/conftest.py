@@ -1,16 +1,17 @@
 """Fixtures for the Telegram channel tests: the fake Bot API and channel settings."""
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
-from tg_fake_api import FakeBotApi
+from tg_fake_api import SECRET, TOKEN, FakeBotApi
 
 from bot.channels.telegram.settings import TelegramSettings
-
-TOKEN = "123456:TEST-TOKEN"
-SECRET = "test-secret"
+from bot.paths import REPO_ROOT
 
 
 @pytest.fixture
@@ -28,3 +29,37 @@ def settings(fake_api: FakeBotApi, tmp_path: Path) -> TelegramSettings:
         api_file_url=fake_api.file_url,
         callback_db=tmp_path / "callbacks.sqlite",
     )
+
+
+@pytest.fixture(scope="session")
+def stack_fake_api(rasa_stack: Any) -> Iterator[FakeBotApi]:
+    """The fake Bot API on the port the shared Rasa server was told to use."""
+    with FakeBotApi(rasa_stack.env["TELEGRAM_TOKEN"], rasa_stack.telegram_api_port) as fake:
+        yield fake
+
+
+@pytest.fixture
+def stack_api(stack_fake_api: FakeBotApi) -> FakeBotApi:
+    stack_fake_api.reset()
+    return stack_fake_api
+
+
+@pytest.fixture
+def poller(rasa_stack: Any, stack_api: FakeBotApi, tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """`python -m bot.channels.telegram poll` against the fake Bot API and the shared Rasa server."""
+    env = {**rasa_stack.env, "RASA_URL": rasa_stack.rasa_url}
+    with open(tmp_path / "poller.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.channels.telegram", "poll"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            stack_api.wait_for_calls("getUpdates", 1, timeout=90)
+            yield process
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

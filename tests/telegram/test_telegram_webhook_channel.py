@@ -7,9 +7,8 @@ from typing import Iterator
 
 import pytest
 import requests
-from conftest import SECRET
 from tg_channel_host import LONG_PAYLOAD, ChannelHost
-from tg_fake_api import FakeBotApi
+from tg_fake_api import SECRET, FakeBotApi
 
 from bot.channels.telegram.handlers import APOLOGY, EXPIRED_BUTTON, GROUP_TEXT, HELP_TEXT, TEXT_ONLY
 from bot.channels.telegram.settings import TelegramSettings

@@ -18,6 +18,9 @@ from typing import Any, Callable, Dict, List, Optional
 
 from aiohttp import web
 
+# The token and webhook secret tests/conftest.py gives the shared Rasa server.
+TOKEN = "123456:TEST-TOKEN"
+SECRET = "test-secret"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Clinic Assistant", "username": "clinic_test_bot"}
 MAX_LONG_POLL_SECONDS = 1.0
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "entities", "link_preview_options"}
@@ -55,7 +58,7 @@ class Failure:
 class FakeBotApi:
     """Start with ``start()`` (or as a context manager); ``stop()`` when done."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", port: int = 0) -> None:
+    def __init__(self, token: str = TOKEN, port: int = 0) -> None:
         self.token = token
         self.port = port
         self.calls: List[Call] = []
