@@ -1,0 +1,87 @@
+"""Clinical vignettes: each is a parametrized test, and the figures are printed as Gilbert et al. report them.
+
+See the figures with: python -m pytest tests/triage/test_vignettes.py -q -s
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.triage import assess, is_safe
+from bot.triage.vignettes import evaluate, load_vignettes, report
+
+HERE = Path(__file__).parent
+VIGNETTES = load_vignettes(HERE / "vignettes.yml")
+DOC = HERE.parents[1] / "docs" / "clinical-model.md"
+
+
+def test_there_are_enough_vignettes_of_every_kind():
+    counts = {d: sum(v.expected == d for v in VIGNETTES)
+              for d in ("emergency", "urgent", "consult", "gait_analysis", "self_care")}
+    assert len(VIGNETTES) >= 45 and min(counts.values()) >= 5, counts
+
+
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v.id for v in VIGNETTES])
+def test_vignette(vignette):
+    result = assess(vignette.answers)
+    assert result.disposition == (vignette.engine_gives or vignette.expected), vignette.rationale
+    if vignette.expected == "emergency":
+        assert result.disposition == "emergency"
+
+
+def test_every_emergency_vignette_is_safe_and_figures_are_reported():
+    given, figures = evaluate(VIGNETTES)
+    print("\n" + report(figures))
+    assert figures.emergency_total >= 10
+    assert figures.emergency_safe == figures.emergency_total
+    assert figures.exact == sum(given[v.id] == v.expected for v in VIGNETTES)
+    assert figures.safe == sum(is_safe(given[v.id], v.expected) for v in VIGNETTES)
+    assert figures.exact <= figures.safe <= figures.safe_gilbert <= figures.total == len(VIGNETTES)
+    assert set(figures.unsafe) == {v.id for v in VIGNETTES if not is_safe(given[v.id], v.expected)}
+
+
+def test_the_documented_figures_are_the_current_ones():
+    _, figures = evaluate(VIGNETTES)
+    doc = DOC.read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| ([A-Za-z ,:()./-]+?) \| (\d+/\d+) ", doc, flags=re.M))
+    assert documented["exact disposition"] == f"{figures.exact}/{figures.total}"
+    assert documented["safe advice: right level or more cautious (our definition)"] == \
+        f"{figures.safe}/{figures.total}"
+    assert documented["safe as Gilbert et al. define it (also one level less cautious)"] == \
+        f"{figures.safe_gilbert}/{figures.total}"
+    assert documented["emergency vignettes safe"] == f"{figures.emergency_safe}/{figures.emergency_total}"
+
+
+def test_evaluate_counts_over_and_under_triage():
+    # The figures must reflect what the engine does, so build vignettes whose answers are known.
+    from bot.triage.vignettes import Vignette
+    cases = [
+        Vignette("right", {"rf_cold_foot": True}, "emergency", "r"),
+        Vignette("over", {"rf_fever": True}, "consult", "r", "urgent"),
+        Vignette("one-under", {"sitting_relieves": True}, "urgent", "r", "consult"),
+        Vignette("two-under", {"pain_location": "knee", "flat_feet": True, "front_knee_pain": True}, "urgent", "r",
+                 "gait_analysis"),
+    ]
+    _, figures = evaluate(cases)
+    assert (figures.total, figures.exact, figures.safe, figures.safe_gilbert) == (4, 1, 2, 3)
+    assert figures.unsafe == ("one-under", "two-under")
+    assert figures.by_expected["urgent"] == (2, 0, 0)
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("vignettes: []", "expected 'vignettes'"),
+    ("vignettes:\n  - {id: a, answers: {}, expected: soon, rationale: r}", "expected must be one of"),
+    ("vignettes:\n  - {id: a, answers: {}, expected: consult, rationale: r}\n"
+     "  - {id: a, answers: {}, expected: consult, rationale: r}", "unique text id"),
+    ("vignettes:\n  - {id: a, answers: {}, expected: emergency, rationale: r, engine_gives: urgent}",
+     "never on an emergency"),
+    ("vignettes:\n  - {id: a, answers: {}, expected: consult, rationale: ''}", "one-line rationale"),
+    ("vignettes:\n  - {id: a, answers: {}, expected: consult, rationale: r, note: x}", "expected keys"),
+])
+def test_a_malformed_vignette_file_is_rejected(tmp_path, body, problem):
+    path = tmp_path / "v.yml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        load_vignettes(path)
