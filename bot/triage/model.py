@@ -153,7 +153,6 @@ class SelfCare:
 
 @dataclass(frozen=True)
 class Model:
-    path: Path
     questions: Mapping[str, Question]
     screen: tuple[Step, ...]
     pattern: tuple[Step, ...]
@@ -180,7 +179,6 @@ def load_model(path: Path) -> Model:
     pattern = _steps(root["pattern"], questions, asked_before={step.key for step in screen})
     _check_coverage(root, questions, screen, pattern, red_flags, points_away)
     return Model(
-        path=Path(path),
         questions=MappingProxyType(questions),
         screen=screen,
         pattern=pattern,

@@ -7,8 +7,6 @@ import pytest
 
 from bot.triage import ANSWER_KEYS, EXPLANATIONS, MODEL, QUESTIONS, assess, pattern_questions, screen_questions, why_we_ask
 
-from conftest import GENERAL_FLAGS, KNEE_FLAGS, POINTS_AWAY
-
 
 def test_screen_starts_with_location_and_asks_emergencies_first():
     order = screen_questions({})
@@ -54,7 +52,7 @@ def test_back_pain_screen_asks_duration_and_age_for_the_age_flag(location, asked
         assert order.index("age") < order.index("sitting_relieves")
 
 
-@pytest.mark.parametrize("flag", GENERAL_FLAGS + KNEE_FLAGS + ("rf_diabetic_hot_foot",))
+@pytest.mark.parametrize("flag", list(MODEL.red_flags))
 def test_screen_stops_at_any_red_flag(flag):
     assert screen_questions({"pain_location": "knee", flag: True}) == []
     assert pattern_questions({"pain_location": "knee", flag: True}) == []
@@ -77,7 +75,7 @@ def test_points_away_keep_the_screen_going_but_stop_the_pattern():
     assert pattern_questions(answers) == []
 
 
-@pytest.mark.parametrize("condition", POINTS_AWAY)
+@pytest.mark.parametrize("condition", list(MODEL.points_away))
 def test_pattern_stops_at_each_points_away_condition(condition):
     assert pattern_questions({"pain_location": "knee", condition: True}) == []
 
