@@ -115,7 +115,10 @@ def ensure_slots(session: Session, clinic: Clinic, now: Optional[datetime] = Non
         stale = [slot_id for start, slot_id in existing.items() if start not in wanted]
         if stale:
             ever_booked = sa.select(Booking.slot_id).where(Booking.slot_id.in_(stale))
-            session.execute(sa.delete(Slot).where(Slot.id.in_(stale), Slot.id.not_in(ever_booked)))
+            session.execute(
+                sa.delete(Slot).where(Slot.id.in_(stale), Slot.id.not_in(ever_booked))
+                .execution_options(synchronize_session="fetch")
+            )
     return missing
 
 
@@ -228,9 +231,9 @@ def book_slot(
     now = now or utcnow()
     name = validate_name(name)
     phone, email = _clean_contact(phone, email)
-    _bookable_slot(session, slot_id, now)
+    slot = _bookable_slot(session, slot_id, now)
     booking = Booking(
-        slot_id=slot_id, status=status, patient_name=name, phone=phone, email=email, channel=channel,
+        slot=slot, status=status, patient_name=name, phone=phone, email=email, channel=channel,
         conversation_id=conversation_id, assessment_id=latest_assessment_id(session, conversation_id),
         calendar_token=secrets.token_urlsafe(24), created_at=now, updated_at=now,
     )
