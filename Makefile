@@ -6,6 +6,7 @@ export ACTION_PORT ?= 5055
 export WEB_PORT ?= 8080
 export STAFF_PORT ?= 8081
 export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
 
 .PHONY: run test setup train shell staff-user telegram-webhook nlu-eval bench clean
 

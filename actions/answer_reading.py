@@ -8,13 +8,21 @@ not fit the question.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import UNKNOWN
 from bot.nlu import parsers
 
+#: Intents that are questions or commands, not answers: a form lets the rules take them.
+DIGRESSIONS = {
+    "ask_gait_analysis", "ask_overpronation", "ask_orthotics", "ask_locations", "ask_hours",
+    "ask_insurance", "ask_why", "ask_human", "bot_challenge", "restart", "forget_me",
+    "book_gait_analysis", "cancel_booking", "change_booking", "goodbye", "thank", "out_of_scope",
+}
 YES_NO_INTENTS = {"affirm": True, "deny": False}
 CONFIDENT = 0.6
 
@@ -89,3 +97,20 @@ def _from_parse(result: Any) -> Reading:
     if result.status == "unknown":
         return Reading(UNKNOWN, True)
     return Reading()
+
+
+def count_reask(tracker: Tracker) -> EventType:
+    """Counting re-asks also keeps Rasa from rejecting the form for an unclear answer."""
+    return SlotSet("reask_count", (tracker.get_slot("reask_count") or 0) + 1)
+
+
+def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, hint: str) -> List[EventType]:
+    """An answer that does not fit: say so with the options, and ask again.
+
+    A digression (a question, "start over", ...) is not an answer: no events, so the
+    form rejects the message and the rules answer it before returning.
+    """
+    if tracker.get_intent_of_latest_message() in DIGRESSIONS:
+        return []
+    dispatcher.utter_message(response="utter_did_not_understand_answer", answer_hint=hint)
+    return [count_reask(tracker)]

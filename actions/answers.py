@@ -14,9 +14,6 @@ from bot.triage import ANSWER_KEYS
 
 UNKNOWN = "unknown"
 
-#: Slots the conversation resets when a patient starts over.
-TRIAGE_SLOTS = sorted(ANSWER_KEYS) + ["screen_clear", "disposition", "likelihood", "score", "reask_count"]
-
 
 def answers_from_tracker(tracker: Tracker) -> Dict[str, Any]:
     """The answers given so far: asked keys only, "not sure" as None."""

@@ -17,9 +17,13 @@ class ActionGreet(Action):
         return "action_greet"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_greet", clinic_name=clinic().name)
-        dispatcher.utter_message(response="utter_not_a_doctor")
+        introduce(dispatcher)
         return []
+
+
+def introduce(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(response="utter_greet", clinic_name=clinic().name)
+    dispatcher.utter_message(response="utter_not_a_doctor")
 
 
 class ActionNoConsent(Action):

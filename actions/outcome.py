@@ -9,7 +9,7 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -82,8 +82,6 @@ class ActionTriageOutcome(Action):
             SlotSet("likelihood", result.likelihood),
             SlotSet("score", float(result.score)),
         ]
-        if tracker.active_loop.get("name"):
-            events.append(ActiveLoop(None))
         return events
 
 

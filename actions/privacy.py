@@ -10,21 +10,28 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_facts import clinic
+from actions.greeting import introduce
 from actions.storage_access import unit_of_work
 from bot.storage.conversations import forget_conversation
 
 logger = logging.getLogger(__name__)
 
 
-class ActionRestartTriage(Action):
-    """Forget this conversation's answers (not its stored records) and begin again."""
+class ActionRestart(Action):
+    """Start over: forget this conversation's answers (not its stored records) and begin again.
+
+    Overrides Rasa's default action_restart, which the built-in rule runs for the
+    `restart` intent. Activating the consent form makes Rasa ask for consent next,
+    as after a greeting.
+    """
 
     def name(self) -> Text:
-        return "action_restart_triage"
+        return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_restart_done")
-        return [ActiveLoop(None), AllSlotsReset()]
+        introduce(dispatcher)
+        return [AllSlotsReset(), ActiveLoop("consent_form")]
 
 
 class ActionForgetMe(Action):

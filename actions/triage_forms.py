@@ -21,18 +21,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answer_reading import answer_kind, read_answer
+from actions.answer_reading import answer_kind, count_reask, not_understood, read_answer
 from actions.answers import UNKNOWN, answers_from_tracker
 from actions.corrections import correction_events, red_flag_events
 from bot.triage import pattern_questions, screen_questions
-
-#: Intents that are questions or commands, not answers: the form lets the rules take them.
-DIGRESSIONS = {
-    "ask_gait_analysis", "ask_overpronation", "ask_orthotics", "ask_locations", "ask_hours",
-    "ask_insurance", "ask_why", "ask_human", "bot_challenge", "restart", "forget_me",
-    "book_gait_analysis", "cancel_booking", "change_booking", "goodbye", "thank", "out_of_scope",
-}
-
 
 class TriageFormValidation(FormValidationAction):
     """Shared behaviour of the two triage forms; subclasses name the form and its questions."""
@@ -62,18 +54,11 @@ class TriageFormValidation(FormValidationAction):
         if reading.understood:
             if requested.startswith("rf_") and reading.value == UNKNOWN:
                 dispatcher.utter_message(response="utter_red_flag_not_sure")
-                return corrections + [_count_reask(tracker)]
+                return corrections + [count_reask(tracker)]
             return corrections + [SlotSet(requested, reading.value), SlotSet("reask_count", 0)]
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        if corrections or intent in DIGRESSIONS:
+        if corrections:
             return corrections
-        dispatcher.utter_message(response="utter_did_not_understand_answer", answer_hint=answer_kind(requested).hint)
-        return [_count_reask(tracker)]
-
-
-def _count_reask(tracker: Tracker) -> EventType:
-    """Counting re-asks also keeps Rasa from rejecting the form for an unclear answer."""
-    return SlotSet("reask_count", (tracker.get_slot("reask_count") or 0) + 1)
+        return not_understood(dispatcher, tracker, answer_kind(requested).hint)
 
 class ValidateScreenForm(TriageFormValidation):
     """Red-flag screen, then the questions whose answers point away from the feet."""

@@ -1,0 +1,155 @@
+"""Booking a gait analysis: who may book, saving the booking, cancelling or moving it.
+
+The database makes double booking impossible; a time taken a moment earlier is
+answered with other times, never an error. The clinic is notified through the
+storage layer's outbox, in the same transaction as the booking.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.booking_form import BOOKING_SLOTS, slot_label
+from actions.clinic_facts import clinic
+from actions.storage_access import channel_of, unit_of_work
+from bot.staff.calendar import calendar_link
+from bot.storage.booking import (
+    BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
+)
+from bot.storage.models import Booking
+from bot.storage.validation import parse_contact
+
+logger = logging.getLogger(__name__)
+
+CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id"]
+
+
+class ActionBookingGate(Action):
+    """Who may book now: eligible after triage, else triage (with consent) first, or not at all."""
+
+    def name(self) -> Text:
+        return "action_booking_gate"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        disposition = tracker.get_slot("disposition")
+        if disposition == "gait_analysis":
+            route = "book"
+        elif disposition is None:
+            route = "triage" if tracker.get_slot("consent") is True else "consent"
+            dispatcher.utter_message(response="utter_triage_before_booking")
+        else:
+            route = "not_eligible"
+            dispatcher.utter_message(response="utter_booking_not_advised", clinic_phone=clinic().phone)
+        return [SlotSet("booking_route", route)]
+
+
+def confirmation_message(booking: Booking) -> str:
+    """Date, time, address, what to bring, how to cancel, and the calendar link."""
+    facts = clinic()
+    location = facts.location(booking.slot.location_id)
+    bring = ", ".join(facts.gait_analysis.what_to_bring)
+    return (
+        f"You're booked: gait analysis at {location.name}, {location.address}, on {slot_label(booking.slot)} "
+        f"({facts.gait_analysis.duration_minutes} minutes).\n"
+        f"Please bring {bring}.\n{facts.how_to_cancel}\n"
+        f"Add it to your calendar: {calendar_link(booking)}"
+    )
+
+
+class ActionBookSlot(Action):
+    """Save the confirmed booking (or move the existing one); a taken time goes back to the times."""
+
+    def name(self) -> Text:
+        return "action_book_slot"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("booking_confirmed") is not True:
+            dispatcher.utter_message(response="utter_booking_abandoned")
+            return _cleared() + [SlotSet("booking_status", "abandoned")]
+        try:
+            with unit_of_work() as session:
+                booking = _save(session, tracker)
+                message = confirmation_message(booking)
+        except SlotTaken as taken:
+            dispatcher.utter_message(text=str(taken))
+            return [SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
+                    SlotSet("booking_status", "taken")]
+        except (BookingError, SQLAlchemyError) as problem:
+            logger.warning("Booking failed: %s", type(problem).__name__)
+            dispatcher.utter_message(response="utter_booking_failed", clinic_phone=clinic().phone)
+            return _cleared() + [SlotSet("booking_status", "failed")]
+        dispatcher.utter_message(text=message)
+        return _cleared() + [SlotSet("booking_status", "booked")]
+
+
+def _save(session: Any, tracker: Tracker) -> Booking:
+    slot_id = int(tracker.get_slot("booking_slot"))
+    moving = tracker.get_slot("moving_booking_id")
+    if moving:
+        return move_booking(session, int(moving), slot_id)
+    contact = parse_contact(tracker.get_slot("patient_contact"))
+    return book_slot(session, slot_id, tracker.get_slot("patient_name"), contact.phone, contact.email,
+                     channel_of(tracker), tracker.sender_id)
+
+
+def _cleared() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in CLEARED_AFTER_BOOKING]
+
+
+class ActionOfferCancel(Action):
+    """Show the upcoming booking and ask to confirm the cancellation."""
+
+    def name(self) -> Text:
+        return "action_offer_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        with unit_of_work() as session:
+            booking = active_booking_for(session, tracker.sender_id)
+            if booking is None:
+                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
+                return [SlotSet("booking_route", "none")]
+            dispatcher.utter_message(response="utter_ask_cancel_confirm", booking=_describe(booking))
+        return [SlotSet("booking_route", "cancel")]
+
+
+class ActionCancelBooking(Action):
+    def name(self) -> Text:
+        return "action_cancel_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        with unit_of_work() as session:
+            booking = active_booking_for(session, tracker.sender_id)
+            if booking is None:
+                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
+                return []
+            cancel_booking(session, booking.id)
+            dispatcher.utter_message(response="utter_booking_cancelled", booking=_describe(booking))
+        return []
+
+
+class ActionStartMove(Action):
+    """Moving a booking: the booking form runs again for location and time only."""
+
+    def name(self) -> Text:
+        return "action_start_move"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        with unit_of_work() as session:
+            booking = active_booking_for(session, tracker.sender_id)
+            if booking is None:
+                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
+                return [SlotSet("booking_route", "none")]
+            dispatcher.utter_message(response="utter_moving_booking", booking=_describe(booking))
+            return [SlotSet("moving_booking_id", str(booking.id)), SlotSet("booking_location", None),
+                    SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
+                    SlotSet("patient_name", booking.patient_name), SlotSet("slot_page", 0),
+                    SlotSet("booking_route", "book")]
+
+
+def _describe(booking: Booking) -> str:
+    return f"{clinic().location(booking.slot.location_id).name}, {slot_label(booking.slot)}"

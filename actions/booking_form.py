@@ -1,0 +1,192 @@
+"""The booking form: location, time (with paging), name, contact, then a summary to confirm.
+
+Times come from the clinic database (bot.storage.booking), generated from the
+opening hours in clinic.yml. Every answer is read from buttons or free text;
+one that does not fit is re-asked with an example.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.answer_reading import latest_entity, not_understood
+from actions.clinic_facts import clinic
+from actions.corrections import red_flag_events
+from actions.storage_access import unit_of_work
+from bot.clinic import Location
+from bot.storage.booking import available_slots, bookable_after, ensure_slots
+from bot.storage.models import Slot, utcnow
+from bot.storage.validation import InvalidInput, format_phone, parse_contact, validate_name
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 3
+LATER = "later"
+BOOKING_SLOTS = ["booking_location", "booking_slot", "patient_name", "patient_contact", "booking_confirmed"]
+#: What "change the ..." resets in the summary step, first match wins.
+CHANGES = [
+    (r"\b(location|place|office|site)\b", ["booking_location", "booking_slot"]),
+    (r"\b(time|date|day|slot|appointment)\b", ["booking_slot"]),
+    (r"\b(name|phone|number|e-?mail|contact|details)\b", ["patient_name", "patient_contact"]),
+]
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
+
+
+def slot_label(slot: Slot) -> str:
+    """'Tue Dec 1, 9:00 AM' in the clinic's time zone."""
+    local = clinic().local(slot.starts_at)
+    return f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+
+
+def _location_from_text(text: str) -> Optional[Location]:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    for location in clinic().locations:
+        names = set(re.findall(r"[a-z]+", f"{location.id} {location.name}".lower())) - {"manhattan", "the"}
+        if words & names or ("ues" in words and location.id == "upper_east_side"):
+            return location
+    return None
+
+
+def _offered(tracker: Tracker) -> List[Slot]:
+    """The times shown with the last question, with the page the patient is on."""
+    with unit_of_work() as session:
+        ensure_slots(session, clinic())
+        after = bookable_after(clinic(), utcnow())
+        page = int(tracker.get_slot("slot_page") or 0)
+        return available_slots(session, tracker.get_slot("booking_location"), after, PAGE_SIZE, page * PAGE_SIZE)
+
+
+class ActionAskBookingLocation(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_location"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        buttons = [{"title": loc.name, "payload": '/inform{"location": "%s"}' % loc.id} for loc in clinic().locations]
+        dispatcher.utter_message(response="utter_ask_booking_location", buttons=buttons)
+        return []
+
+
+class ActionAskBookingSlot(Action):
+    """Offer the next free times as buttons, with "Later times" to page on."""
+
+    def name(self) -> Text:
+        return "action_ask_booking_slot"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        try:
+            slots = _offered(tracker)
+        except SQLAlchemyError:
+            logger.exception("Could not read free slots")
+            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            return []
+        if not slots:
+            dispatcher.utter_message(response="utter_no_more_slots", clinic_phone=clinic().phone)
+            return [SlotSet("slot_page", 0)]
+        buttons = [{"title": slot_label(s), "payload": '/inform{"slot_id": "%d"}' % s.id} for s in slots]
+        buttons.append({"title": "Later times", "payload": '/inform{"slot_id": "%s"}' % LATER})
+        dispatcher.utter_message(response="utter_ask_booking_slot", buttons=buttons)
+        return []
+
+
+class ActionAskBookingConfirmed(Action):
+    """The summary to confirm, with ways to change each part."""
+
+    def name(self) -> Text:
+        return "action_ask_booking_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        location = clinic().location(tracker.get_slot("booking_location"))
+        dispatcher.utter_message(
+            response="utter_ask_booking_confirmed",
+            summary=f"Gait analysis at {location.name} ({location.address}), {tracker.get_slot('booking_slot_label')}, "
+                    f"for {tracker.get_slot('patient_name')}, contact {tracker.get_slot('patient_contact')}.",
+        )
+        return []
+
+
+class ValidateBookingForm(FormValidationAction):
+    """Reads buttons and free text for each booking question; bad input is re-asked with an example."""
+
+    def name(self) -> Text:
+        return "validate_booking_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("moving_booking_id"):
+            return ["booking_location", "booking_slot", "booking_confirmed"]
+        return BOOKING_SLOTS
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if red_flag_events(tracker) or not requested or tracker.active_loop.get("name") != "booking_form":
+            return []  # a red flag is left to the rules: the form rejects, the outcome is given
+        reader = getattr(self, f"read_{requested}")
+        return reader(dispatcher, tracker)
+
+    def read_booking_location(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        chosen = latest_entity(tracker, "location")
+        location = clinic().location(chosen) if chosen in {l.id for l in clinic().locations} else None
+        location = location or _location_from_text(tracker.latest_message.get("text") or "")
+        if location is None:
+            return not_understood(dispatcher, tracker, "Please pick one of our locations: "
+                            + " or ".join(loc.name for loc in clinic().locations) + ".")
+        return [SlotSet("booking_location", location.id), SlotSet("slot_page", 0)]
+
+    def read_booking_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        chosen = latest_entity(tracker, "slot_id")
+        text = (tracker.latest_message.get("text") or "").lower()
+        if chosen == LATER or (chosen is None and re.search(r"\blater\b|\bother\b|\bmore\b|\bnext\b", text)):
+            return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
+        offered = _offered(tracker)
+        slot = _pick(offered, chosen, text)
+        if slot is None:
+            return not_understood(dispatcher, tracker, "Please tap one of the times, or say \"later times\".")
+        return [SlotSet("booking_slot", str(slot.id)), SlotSet("booking_slot_label", slot_label(slot))]
+
+    def read_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        try:
+            return [SlotSet("patient_name", validate_name(tracker.latest_message.get("text") or ""))]
+        except InvalidInput as problem:
+            return not_understood(dispatcher, tracker, str(problem))
+
+    def read_patient_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        try:
+            contact = parse_contact(tracker.latest_message.get("text") or "")
+        except InvalidInput as problem:
+            return not_understood(dispatcher, tracker, str(problem))
+        return [SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
+
+    def read_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        intent = tracker.get_intent_of_latest_message()
+        text = (tracker.latest_message.get("text") or "").lower()
+        if re.search(r"\b(change|different|another|other)\b", text) or intent == "change_booking":
+            for pattern, slots in CHANGES:
+                if re.search(pattern, text):
+                    return [SlotSet(slot, None) for slot in slots] + [SlotSet("slot_page", 0)]
+        if intent == "affirm":
+            return [SlotSet("booking_confirmed", True)]
+        if intent in ("deny", "cancel_booking"):
+            return [SlotSet("booking_confirmed", False)]
+        return not_understood(dispatcher, tracker, "Please tap Confirm, or tell me what to change: "
+                              "the time, the location or your details.")
+
+
+def _pick(offered: List[Slot], chosen: Optional[str], text: str) -> Optional[Slot]:
+    """The slot the patient chose: a button's id, "the first one", or the time as shown."""
+    by_id = {str(slot.id): slot for slot in offered}
+    if chosen is not None:
+        return by_id.get(str(chosen))
+    for word, index in ORDINALS.items():
+        if re.search(rf"\b{word}\b", text) and offered:
+            return offered[index] if -len(offered) <= index < len(offered) else None
+    return next((slot for slot in offered if slot_label(slot).lower() in text), None)
+
