@@ -1,0 +1,152 @@
+"""Rasa 3.6's socket.io channel, fixed and hardened for the website chat widget.
+
+Rasa 3.6.21 calls ``sio.enter_room`` without ``await``; since python-socketio 5.10
+that is a coroutine, so with ``session_persistence: true`` the socket never joins
+its session's room and replies never reach the browser (rasa issue #13027).
+This subclass keeps Rasa's channel and replaces only what is wrong or too open:
+
+- ``session_request`` awaits ``enter_room`` and only accepts session ids that are
+  unguessable (32 hex digits, what ``uuid4().hex`` gives); anything else gets a
+  fresh id, because the session id is the key of a patient's conversation.
+- a message is accepted only for the session its socket joined, so a client
+  cannot write into someone else's conversation by naming its id.
+- a message whose metadata carries a ``message_id`` already seen for that session is dropped,
+  so a client that retries after a reconnect never makes the bot answer twice.
+- python-socketio's origin check is on, limited to env ``WIDGET_ORIGINS``
+  (comma separated), else the credentials' ``cors_allowed_origins``, else the
+  local demo page. Rasa turns it off (``cors_allowed_origins=[]``), which lets
+  any web site open a socket to the assistant.
+
+Registered in credentials.yml as ``bot.channels.socketio.SocketIOInput``; its
+routes stay under ``/webhooks/socketio/`` and the socket under ``/socket.io``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import uuid
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Union
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WIDGET_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
+SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+Handler = Callable[[Text, Any], Awaitable[Any]]
+
+
+def widget_origins(configured: Union[None, Text, Sequence[Text]] = None) -> List[Text]:
+    """The origins allowed to open a socket: env WIDGET_ORIGINS, else configured, else local."""
+    raw: Union[Text, Sequence[Text]] = (
+        os.environ.get("WIDGET_ORIGINS", "").strip() or configured or DEFAULT_WIDGET_ORIGINS
+    )
+    items = re.split(r"[\s,]+", raw) if isinstance(raw, str) else list(raw)
+    origins = [item.strip().rstrip("/") for item in items if item and item.strip()]
+    if "*" in origins:
+        logger.warning("socket.io accepts every origin: WIDGET_ORIGINS contains '*'")
+    return origins
+
+
+def is_valid_session_id(value: Any) -> bool:
+    """True for ids as unguessable as ``uuid4().hex``."""
+    return isinstance(value, str) and SESSION_ID_PATTERN.match(value) is not None
+
+
+def message_id_of(metadata: Any) -> Optional[Text]:
+    """The client's id for a message, from its metadata (a dict or a JSON string)."""
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return None
+    message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+    return message_id if isinstance(message_id, str) and message_id else None
+
+
+class RecentMessageIds:
+    """A bounded memory of (session id, message id) pairs already handled."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self.capacity = capacity
+        self._seen: "OrderedDict[tuple[Text, Text], None]" = OrderedDict()
+
+    def first_time(self, session_id: Text, message_id: Text) -> bool:
+        """Record the pair; False when it was already recorded."""
+        key = (session_id, message_id)
+        if key in self._seen:
+            self._seen.move_to_end(key)
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self.capacity:
+            self._seen.popitem(last=False)
+        return True
+
+
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io channel with awaited rooms, origin checks and de-duplication."""
+
+    def __init__(
+        self,
+        *args: Any,
+        cors_allowed_origins: Union[None, Text, Sequence[Text]] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cors_allowed_origins = widget_origins(cors_allowed_origins)
+        self.recent_message_ids = RecentMessageIds()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        """Rasa's keys plus ``cors_allowed_origins`` (a list or a comma-separated string)."""
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, cls)
+        channel.cors_allowed_origins = widget_origins(
+            (credentials or {}).get("cors_allowed_origins")
+        )
+        return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's blueprint with the origin check on and two handlers replaced."""
+        socket_blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        namespace = self.namespace or "/"
+        rasa_handle_message: Handler = sio.handlers[namespace][self.user_message_evt]
+
+        async def session_request(sid: Text, data: Optional[Dict[Text, Any]]) -> None:
+            requested = (data or {}).get("session_id") if isinstance(data, dict) else None
+            session_id = requested if is_valid_session_id(requested) else uuid.uuid4().hex
+            if self.session_persistence:
+                for room in sio.rooms(sid, namespace=namespace):
+                    if room not in (sid, session_id):
+                        await sio.leave_room(sid, room, namespace=namespace)
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            logger.debug("socket %s joined a session (new=%s)", sid, session_id != requested)
+
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict):
+                logger.debug("socket %s sent a malformed message; dropped", sid)
+                return
+            session_id = data.get("session_id") if self.session_persistence else sid
+            if self.session_persistence and session_id not in sio.rooms(sid, namespace=namespace):
+                logger.warning("socket %s sent a message for a session it did not join", sid)
+                return
+            message_id = message_id_of(data.get(self.metadata_key))
+            if message_id:
+                if not self.recent_message_ids.first_time(session_id, message_id):
+                    logger.info("socket %s re-sent message %s; dropped", sid, message_id)
+                    return
+            await rasa_handle_message(sid, data)
+
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=namespace)
+        return socket_blueprint

@@ -1,0 +1,1 @@
+"""The website chat widget (widget/), the demo clinic page (site/) and the server for both."""

@@ -1,0 +1,477 @@
+/*
+ * The clinic's chat widget. Embed with one tag:
+ *   <script src="https://chat.example/widget/widget.js" data-server="https://rasa.example" defer></script>
+ * It talks to Rasa's socket.io channel (bot.channels.socketio.SocketIOInput) with
+ * session persistence, keeps the conversation across reloads in localStorage,
+ * queues messages while offline and sends each one once. Message text is only
+ * ever put into text nodes (no innerHTML), and nothing here needs unsafe-eval.
+ */
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  if (!script || window.__clinicChatWidget) return;
+  window.__clinicChatWidget = true;
+
+  const STORE_PREFIX = "clinic-chat:";
+  const MAX_ENTRIES = 200;
+  const MAX_MESSAGE_LENGTH = 1000;
+  const REPLY_TIMEOUT_MS = 60000;
+  const assetBase = new URL(".", script.src);
+  const data = script.dataset;
+  const config = {
+    server: (data.server || "http://localhost:5005").replace(/\/+$/, ""),
+    socketPath: data.socketPath || "/socket.io",
+    title: data.title || "Chat with our assistant",
+    color: data.color || "#0b5cab",
+    initialMessage: data.initialMessage === undefined ? "/greet" : data.initialMessage,
+    open: data.open !== undefined && data.open !== "false",
+    notice: data.notice || "I'm an automated assistant, not a doctor, and I can't diagnose. " +
+      "In an emergency call 911.",
+  };
+
+  /* ---------- storage (falls back to memory when localStorage is blocked) ---------- */
+  const memory = {};
+  const store = {
+    get(key, fallback) {
+      try {
+        const raw = localStorage.getItem(STORE_PREFIX + key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch (error) {
+        return key in memory ? memory[key] : fallback;
+      }
+    },
+    set(key, value) {
+      memory[key] = value;
+      try { localStorage.setItem(STORE_PREFIX + key, JSON.stringify(value)); } catch (error) { /* memory only */ }
+    },
+  };
+
+  const state = {
+    sessionId: store.get("session", null),
+    transcript: store.get("transcript", []),
+    outbox: store.get("outbox", []),
+    socket: null,
+    ready: false,          // connected and the session confirmed
+    everConnected: false,
+    inflight: null,        // id of the message waiting for the bot's turn to end
+    unread: 0,
+    isOpen: false,
+  };
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function saveTranscript() {
+    if (state.transcript.length > MAX_ENTRIES) state.transcript = state.transcript.slice(-MAX_ENTRIES);
+    store.set("transcript", state.transcript);
+  }
+
+  /* ---------- DOM helpers ---------- */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (name === "text") node.textContent = value;
+      else if (value !== null && value !== undefined && value !== false) node.setAttribute(name, value === true ? "" : value);
+    }
+    for (const child of children || []) node.append(child);
+    return node;
+  }
+
+  function svgIcon(pathData) {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", pathData);
+    svg.append(path);
+    return svg;
+  }
+
+  const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+  const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
+  const ICON_SEND = "M3 20l18-8L3 4v6l12 2-12 2z";
+
+  /* Links: [label](url), bare http(s) URLs and US phone numbers become <a>; the rest stays text. */
+  const LINK_PATTERN = /\[([^\]\n]{1,200})\]\(((?:https?:\/\/|mailto:|tel:)[^\s)]+)\)|(https?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]'])|(\(\d{3}\)\s?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b)/g;
+
+  function link(href, label) {
+    const external = /^https?:/.test(href);
+    return el("a", { href, target: external ? "_blank" : null, rel: external ? "noopener noreferrer" : null },
+      external ? [label, el("span", { class: "sr-only", text: " (opens in a new tab)" })] : [label]);
+  }
+
+  function richText(text) {
+    const fragment = document.createDocumentFragment();
+    let last = 0;
+    for (const match of text.matchAll(LINK_PATTERN)) {
+      fragment.append(text.slice(last, match.index));
+      if (match[1]) fragment.append(link(match[2], match[1]));
+      else if (match[3]) fragment.append(link(match[3], match[3]));
+      else fragment.append(link("tel:+1" + match[4].replace(/\D/g, ""), match[4]));
+      last = match.index + match[0].length;
+    }
+    fragment.append(text.slice(last));
+    return fragment;
+  }
+
+  function clockTime(ts) {
+    const date = new Date(ts);
+    return el("time", { datetime: date.toISOString(), text: date.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" }) });
+  }
+
+  /* Colours: the configured accent, with text colours chosen to keep WCAG AA contrast. */
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(a, b) {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }
+
+  function applyColours(host, probe) {
+    probe.style.color = config.color;
+    const match = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g);
+    const accent = match ? match.slice(0, 3).map(Number) : [11, 92, 171];
+    const white = [255, 255, 255];
+    const css = "rgb(" + accent.join(",") + ")";
+    host.style.setProperty("--accent", css);
+    host.style.setProperty("--on-accent", contrast(accent, white) >= 4.5 ? "#ffffff" : "#111111");
+    host.style.setProperty("--link", contrast(accent, [241, 243, 245]) >= 4.5 ? css : "#1a1a1a");
+  }
+
+  /* ---------- the widget's DOM, in a shadow root so the host page's CSS cannot leak in ---------- */
+  const host = el("div", { id: "clinic-chat-widget", hidden: true });
+  const root = host.attachShadow({ mode: "open" });
+  const stylesheet = el("link", { rel: "stylesheet", href: new URL("widget.css", assetBase).href });
+
+  const launcherBadge = el("span", { class: "badge", hidden: true });
+  const launcher = el("button", {
+    type: "button", class: "launcher", "aria-haspopup": "dialog", "aria-expanded": "false",
+    "aria-controls": "chat-panel", "aria-label": "Open chat: " + config.title,
+  }, [svgIcon(ICON_CHAT), el("span", { class: "launcher-label", "aria-hidden": "true", text: "Chat" }), launcherBadge]);
+
+  const restartButton = el("button", { type: "button", class: "text-button", text: "Start over" });
+  const closeButton = el("button", { type: "button", class: "icon-button", "aria-label": "Close chat" }, [svgIcon(ICON_CLOSE)]);
+  const banner = el("p", { class: "banner", role: "status" });
+  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+  const typing = el("div", { class: "typing", hidden: true, "aria-hidden": "true" },
+    [el("span"), el("span"), el("span")]);
+  const input = el("textarea", {
+    id: "chat-input", rows: "1", maxlength: String(MAX_MESSAGE_LENGTH), autocomplete: "off",
+    placeholder: "Type your message…", enterkeyhint: "send",
+  });
+  const sendButton = el("button", { type: "submit", class: "send", "aria-label": "Send message" }, [svgIcon(ICON_SEND)]);
+  const form = el("form", { class: "composer" }, [
+    el("label", { for: "chat-input", class: "sr-only", text: "Your message" }), input, sendButton,
+  ]);
+  const announcer = el("p", { class: "sr-only", role: "status" });
+  const panel = el("section", {
+    id: "chat-panel", class: "panel", role: "dialog", "aria-modal": "true",
+    "aria-labelledby": "chat-title", "aria-describedby": "chat-notice", hidden: true,
+  }, [
+    el("header", { class: "header" }, [
+      el("div", { class: "heading" }, [
+        el("h2", { id: "chat-title", text: config.title }),
+        el("p", { class: "subtitle", text: "Virtual assistant" }),
+      ]),
+      restartButton, closeButton,
+    ]),
+    el("p", { id: "chat-notice", class: "notice", text: config.notice }),
+    banner, log, typing, form, announcer,
+  ]);
+  const probe = el("span", { hidden: true });
+  root.append(stylesheet, launcher, panel, probe);
+
+  /* ---------- rendering ---------- */
+  function entryNode(entry) {
+    const who = entry.from === "bot" ? "Assistant" : "You";
+    const bubble = el("div", { class: "bubble" }, [el("span", { class: "sr-only", text: who + ": " })]);
+    if (entry.text) bubble.append(entry.from === "bot" ? richText(entry.text) : entry.text);
+    if (entry.image) bubble.append(el("img", { src: entry.image, alt: entry.imageAlt || "Image from the assistant" }));
+    const meta = el("div", { class: "meta" }, [clockTime(entry.ts)]);
+    if (entry.pending) meta.append(el("span", { class: "pending", text: " · waiting to send" }));
+    const row = el("div", { class: "row " + entry.from, "data-entry": entry.id }, [bubble, meta]);
+    if (entry.replies && entry.replies.length) {
+      const group = el("div", { class: "quick-replies", role: "group", "aria-label": "Suggested answers" });
+      for (const reply of entry.replies) {
+        const button = el("button", { type: "button", class: "quick-reply", text: reply.title });
+        button.addEventListener("click", () => chooseReply(reply));
+        group.append(button);
+      }
+      row.append(group);
+    }
+    return row;
+  }
+
+  function renderEntry(entry) {
+    const existing = log.querySelector('[data-entry="' + entry.id + '"]');
+    const node = entryNode(entry);
+    if (existing) existing.replaceWith(node);
+    else log.append(node);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderAll() {
+    log.replaceChildren(...state.transcript.map(entryNode));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addEntry(entry) {
+    state.transcript.push(entry);
+    saveTranscript();
+    renderEntry(entry);
+  }
+
+  function dropQuickReplies() {
+    for (const entry of state.transcript) {
+      if (entry.replies && entry.replies.length) {
+        entry.replies = [];
+        renderEntry(entry);
+      }
+    }
+  }
+
+  function setTyping(on) {
+    typing.hidden = !on;
+    if (on) log.scrollTop = log.scrollHeight;
+  }
+
+  let bannerTimer = null;
+  function setBanner(text, kind) {
+    clearTimeout(bannerTimer);
+    banner.textContent = text;
+    banner.className = "banner" + (kind ? " " + kind : "");
+    if (kind === "online") bannerTimer = setTimeout(() => setBanner("", ""), 3000);
+  }
+
+  function setUnread(count) {
+    state.unread = count;
+    launcherBadge.hidden = count === 0;
+    launcherBadge.textContent = count ? String(count) : "";
+    launcher.setAttribute("aria-label", "Open chat: " + config.title + (count ? " (" + count + " new)" : ""));
+  }
+
+  /* ---------- sending: queue, send one at a time once the session is confirmed, never twice ---------- */
+  function enqueue(message, shownAs) {
+    const item = { id: newId(), message };
+    if (shownAs !== null) {
+      dropQuickReplies();
+      addEntry({ id: item.id, from: "user", text: shownAs, ts: Date.now(), pending: true });
+    }
+    state.outbox.push(item);
+    store.set("outbox", state.outbox);
+    flush();
+  }
+
+  function markSent(id) {
+    const entry = state.transcript.find((e) => e.id === id);
+    if (entry && entry.pending) {
+      delete entry.pending;
+      saveTranscript();
+      renderEntry(entry);
+    }
+  }
+
+  function flush() {
+    const socket = state.socket;
+    if (!state.ready || !socket || !socket.connected || state.inflight || !state.outbox.length) return;
+    const item = state.outbox.shift();
+    store.set("outbox", state.outbox);  // removed before sending: a lost send is never repeated
+    state.inflight = item.id;
+    markSent(item.id);
+    setTyping(true);
+    socket.timeout(REPLY_TIMEOUT_MS).emit("user_uttered", {
+      message: item.message, session_id: state.sessionId, metadata: { message_id: item.id },
+    }, () => {  // the channel answers once the bot's turn is over (or the socket dropped)
+      if (state.inflight === item.id) {
+        state.inflight = null;
+        setTyping(false);
+        flush();
+      }
+    });
+  }
+
+  function chooseReply(reply) {
+    enqueue(reply.payload, reply.title);
+    input.focus();
+  }
+
+  function sendTyped() {
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    enqueue(text.slice(0, MAX_MESSAGE_LENGTH), text.slice(0, MAX_MESSAGE_LENGTH));
+  }
+
+  function startOver() {
+    state.transcript = [];
+    state.outbox = [];
+    saveTranscript();
+    store.set("outbox", state.outbox);
+    renderAll();
+    enqueue("/restart", null);
+    if (config.initialMessage) enqueue(config.initialMessage, null);
+    announcer.textContent = "The conversation was cleared and started again.";
+    input.focus();
+  }
+
+  /* ---------- receiving ---------- */
+  function onBotMessage(message) {
+    if (!message || typeof message !== "object") return;
+    const replies = (message.quick_replies || message.buttons || [])
+      .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+      .map((b) => ({ title: b.title, payload: b.payload }));
+    const image = message.attachment && message.attachment.type === "image" && message.attachment.payload &&
+      /^https?:\/\//.test(message.attachment.payload.src || "") ? message.attachment.payload.src : null;
+    const text = typeof message.text === "string" ? message.text : "";
+    if (!text && !image && !replies.length) return;
+    if (replies.length) dropQuickReplies();
+    addEntry({ id: newId(), from: "bot", text, image, replies, ts: Date.now() });
+    if (!state.isOpen) setUnread(state.unread + 1);
+  }
+
+  function onSessionConfirm(confirmed) {
+    const id = typeof confirmed === "string" ? confirmed : confirmed && confirmed.session_id;
+    if (!id) return;
+    if (state.sessionId && id !== state.sessionId) {  // the server refused our id: a new conversation
+      state.transcript = [];
+      saveTranscript();
+      renderAll();
+    }
+    state.sessionId = id;
+    store.set("session", id);
+    state.ready = true;
+    if (state.everConnected) setBanner("You're back online.", "online");
+    else setBanner("", "");
+    state.everConnected = true;
+    if (!state.transcript.length && !state.outbox.length && config.initialMessage) {
+      enqueue(config.initialMessage, null);
+    } else {
+      flush();
+    }
+  }
+
+  function onConnectionLost() {
+    state.ready = false;
+    state.inflight = null;
+    setTyping(false);
+    setBanner("You're offline. Reconnecting… Anything you type will be sent when the connection is back.", "offline");
+  }
+
+  let connecting = null;
+  function connect() {
+    if (connecting) return connecting;
+    connecting = import(new URL("socket.io.esm.min.js", assetBase).href).then(({ io }) => {
+      const socket = io(config.server, {
+        path: config.socketPath,
+        transports: ["websocket"],
+        reconnectionDelay: 1000,
+        reconnectionDelayMax: 15000,
+        randomizationFactor: 0.5,
+      });
+      state.socket = socket;
+      socket.on("connect", () => socket.emit("session_request", { session_id: state.sessionId }));
+      socket.on("session_confirm", onSessionConfirm);
+      socket.on("bot_uttered", onBotMessage);
+      socket.on("disconnect", onConnectionLost);
+      socket.on("connect_error", onConnectionLost);
+    }).catch(() => setBanner("The chat could not be loaded. Please call us instead.", "offline"));
+    return connecting;
+  }
+
+  /* ---------- opening, closing and the keyboard ---------- */
+  function focusables() {
+    return Array.from(panel.querySelectorAll("button:not([disabled]), textarea, a[href], [tabindex='0']"))
+      .filter((node) => node.getClientRects().length > 0);
+  }
+
+  function open() {
+    state.isOpen = true;
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    host.setAttribute("data-open", "");
+    setUnread(0);
+    store.set("open", true);
+    log.scrollTop = log.scrollHeight;
+    input.focus();
+    connect();
+  }
+
+  function close() {
+    state.isOpen = false;
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    host.removeAttribute("data-open");
+    store.set("open", false);
+    launcher.focus();
+  }
+
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "Tab") {
+      const items = focusables();
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = root.activeElement;
+      if (event.shiftKey && (active === first || !panel.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendTyped();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendTyped();
+    input.focus();
+  });
+  launcher.addEventListener("click", open);
+  closeButton.addEventListener("click", close);
+  restartButton.addEventListener("click", startOver);
+
+  /* ---------- start ---------- */
+  function mount() {
+    document.body.append(host);
+    applyColours(host, probe);
+    renderAll();
+    const reveal = () => {
+      host.hidden = false;
+      if (performance.mark) performance.mark("clinic-chat-launcher-ready");
+      host.dispatchEvent(new CustomEvent("clinic-chat:ready", { bubbles: true }));
+      if (config.open || store.get("open", false)) open();
+      else if (state.sessionId && (state.transcript.length || state.outbox.length)) connect();
+    };
+    if (stylesheet.sheet) reveal();
+    else {
+      stylesheet.addEventListener("load", reveal, { once: true });
+      stylesheet.addEventListener("error", reveal, { once: true });
+    }
+  }
+
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount, { once: true });
+})();

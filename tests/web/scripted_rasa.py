@@ -1,0 +1,91 @@
+"""A Sanic server with a real socket.io channel and a scripted bot instead of Rasa's model.
+
+Widget behaviour that the real conversation cannot provoke on demand (HTML in a
+reply, a slow reply, counting how often a message arrived) is tested against
+this server. The channel is loaded from a credentials file the way ``rasa run``
+loads it, and the bot answers through the channel's real output channel.
+
+Run: python tests/web/scripted_rasa.py PORT CREDENTIALS_YML [--cors ORIGIN]
+GET /test/received lists what reached the bot: [{session_id, text, message_id}].
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any, Dict, List
+
+import rasa.core.channels.channel
+from rasa.core.channels.channel import UserMessage
+from rasa.core.run import create_http_input_channels
+from rasa.server import configure_cors
+from sanic import Sanic, response
+from sanic.request import Request
+
+GREETING = "Hi, I'm the clinic's virtual assistant. I'm not a doctor."
+BUTTONS = [{"title": "Yes, go on", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
+LINK_REPLY = "Read https://example.test/gait?a=1&b=2 or [our locations](https://example.test/where)."
+
+
+class ScriptedAgent:
+    """Answers like a tiny bot and remembers every message it was given."""
+
+    def __init__(self) -> None:
+        self.received: List[Dict[str, Any]] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        """Reply through the channel's output, as Rasa's agent does."""
+        self.received.append(
+            {
+                "session_id": message.sender_id,
+                "text": message.text,
+                "message_id": (message.metadata or {}).get("message_id"),
+            }
+        )
+        out, to = message.output_channel, message.sender_id
+        text = message.text or ""
+        if text == "/slow":
+            await asyncio.sleep(2)
+            await out.send_text_message(to, "Sorry for the wait.")
+        elif text == "/greet":
+            await out.send_text_message(to, GREETING)
+            await out.send_text_with_buttons(to, "Shall we begin?", BUTTONS)
+        elif text == "/link":
+            await out.send_text_message(to, LINK_REPLY)
+        elif text == "/restart":
+            await out.send_text_message(to, "Restarted.")
+        else:
+            await out.send_text_message(to, f"You said: {text}")
+
+
+def build_app(credentials_file: str, cors: str | None) -> Sanic:
+    """A Sanic app wired like ``rasa run`` for the channels in the credentials file."""
+    app = Sanic("scripted_rasa")
+    if cors is not None:
+        configure_cors(app, cors)
+    agent = ScriptedAgent()
+    app.ctx.agent = agent
+    rasa.core.channels.channel.register(
+        create_http_input_channels(None, credentials_file), app, route="/webhooks/"
+    )
+
+    @app.get("/test/received")
+    async def received(_: Request) -> response.HTTPResponse:
+        return response.json(agent.received)
+
+    return app
+
+
+def main() -> None:
+    """Serve on loopback until terminated."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", type=int)
+    parser.add_argument("credentials")
+    parser.add_argument("--cors", default=None)
+    args = parser.parse_args()
+    app = build_app(args.credentials, args.cors)
+    app.run(host="127.0.0.1", port=args.port, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()
