@@ -1,0 +1,186 @@
+"""Red-flag detector for free text: spaCy Matcher patterns plus a NegEx-style context check.
+
+Why: a patient may mention a red flag at any turn ("my back hurts and I can't feel my
+inner thighs"); the conversation must stop and give the emergency or urgent advice at
+once, but "no numbness", "I don't have a fever" or "never had cancer" must not fire.
+
+The phrases live in `redflag_patterns.yml` (notation in `bot.nlu.patterns`), the
+context rules (negation, hypothetical, past, someone else) in its `context` section
+(`bot.nlu.context`). Decisions a clinician should know about:
+- past events with a distant time marker ("I had a fever last year", "tore my ACL in
+  college") are history, not a red flag now; a history of cancer counts whenever it was;
+- questions and conditionals ("what if I can't walk?") and other people ("my mom had
+  cancer") do not fire;
+- new numbness of a leg or foot maps to rf_leg_weakness; tingling alone does not fire;
+- pain at night fires only when severe, waking, at rest or with no comfortable position;
+- a hot, red or swollen foot fires only with diabetes mentioned (rf_diabetic_hot_foot).
+When in doubt the patterns lean towards firing: the form still asks each flag directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+
+import yaml
+from spacy.language import Language
+
+from bot.nlu.context import HISTORICAL, NEGATED, ContextRules
+from bot.nlu.patterns import Match, PatternMatcher, compile_patterns
+from bot.nlu.pipeline import blank_english
+
+RED_FLAG_IDS = (
+    "rf_bladder_bowel",
+    "rf_saddle_numbness",
+    "rf_leg_weakness",
+    "rf_fever",
+    "rf_trauma",
+    "rf_cannot_bear_weight",
+    "rf_cancer_history",
+    "rf_night_pain",
+    "rf_hot_swollen_knee",
+    "rf_knee_locked",
+    "rf_calf_swelling",
+    "rf_cold_foot",
+    "rf_diabetic_hot_foot",
+)
+PATTERN_FILE = Path(__file__).with_name("redflag_patterns.yml")
+_HELPER = "helper:"
+_FLAG_KEYS = {"patterns", "exclude", "requires", "history_ok"}
+
+
+@dataclass(frozen=True)
+class RedFlagMention:
+    """A red-flag phrase found in the text, with character offsets and its context."""
+
+    flag: str
+    text: str
+    start: int
+    end: int
+    negated: bool
+    qualifier: Optional[str] = None  # "hypothetical", "historical" or "other_person"
+
+    @property
+    def positive(self) -> bool:
+        """True when the patient reports this red flag for themself, now."""
+        return not self.negated and self.qualifier is None
+
+
+class RedFlagDetector:
+    """Finds red-flag mentions and decides which ones the patient actually reports."""
+
+    def __init__(self, nlp: Language, spec: Mapping[str, Any]) -> None:
+        sets, macros = spec.get("sets", {}), spec.get("macros", {})
+        flags = _validated_flags(spec)
+        helpers = spec.get("helpers", {})
+        patterns, exclusions = [], []
+        for label, entry in [(f, flags[f]) for f in flags] + [
+            (_HELPER + name, entry) for name, entry in helpers.items()
+        ]:
+            patterns += compile_patterns(label, None, entry["patterns"], sets, macros)
+            exclusions += compile_patterns(label, None, entry.get("exclude", []), sets, macros)
+        self._nlp = nlp
+        self._matcher = PatternMatcher(nlp.vocab, patterns, exclusions)
+        self._context = ContextRules(nlp.vocab, spec.get("context", {}), sets, macros)
+        self._requires = {flag: entry.get("requires") for flag, entry in flags.items()}
+        self._history_ok = {flag for flag, entry in flags.items() if entry.get("history_ok")}
+
+    @classmethod
+    def from_file(cls, path: Path = PATTERN_FILE, nlp: Optional[Language] = None) -> "RedFlagDetector":
+        """Load the patterns from a YAML file; a bad file fails here, naming the problem."""
+        with open(path, encoding="utf-8") as handle:
+            spec = yaml.safe_load(handle)
+        return cls(nlp or blank_english(), spec)
+
+    def detect(self, text: str) -> List[RedFlagMention]:
+        """Every red flag mentioned in `text`, one mention per flag and place."""
+        doc = self._nlp.make_doc(text)
+        candidates = self._matcher.all_matches(doc)
+        context = self._context.analyse(doc)
+        spans = sorted({(m.start, m.end) for m in candidates})
+        judged = []
+        for match in candidates:
+            qualifiers = context.qualifiers(match, spans)
+            if match.label in self._history_ok:
+                qualifiers = [q for q in qualifiers if q != HISTORICAL]
+            judged.append((match, qualifiers))
+        affirmed_helpers = {
+            match.label[len(_HELPER) :]
+            for match, qualifiers in judged
+            if match.label.startswith(_HELPER) and not qualifiers
+        }
+        mentions = [
+            _mention(doc, match, qualifiers)
+            for match, qualifiers in _one_per_place(judged)
+            if not match.label.startswith(_HELPER)
+            and self._requires.get(match.label) in (None, *affirmed_helpers)
+        ]
+        return sorted(mentions, key=lambda m: (m.start, m.flag))
+
+
+def _validated_flags(spec: Mapping[str, Any]) -> Dict[str, Mapping[str, Any]]:
+    flags = spec.get("flags")
+    if not isinstance(flags, Mapping):
+        raise ValueError("red-flag pattern file: missing 'flags' mapping")
+    if set(flags) != set(RED_FLAG_IDS):
+        missing, unknown = set(RED_FLAG_IDS) - set(flags), set(flags) - set(RED_FLAG_IDS)
+        raise ValueError(f"red-flag pattern file: missing flags {sorted(missing)}, unknown {sorted(unknown)}")
+    helpers = spec.get("helpers", {})
+    for flag, entry in flags.items():
+        if not isinstance(entry, Mapping) or not entry.get("patterns"):
+            raise ValueError(f"red-flag pattern file: {flag} needs a list of patterns")
+        if set(entry) - _FLAG_KEYS:
+            raise ValueError(f"red-flag pattern file: {flag} has unknown keys {sorted(set(entry) - _FLAG_KEYS)}")
+        if entry.get("requires") not in (None, *helpers):
+            raise ValueError(f"red-flag pattern file: {flag} requires unknown helper {entry['requires']!r}")
+    return dict(flags)
+
+
+def _one_per_place(judged: List[Tuple[Match, List[str]]]) -> List[Tuple[Match, List[str]]]:
+    """Collapse overlapping hits of one label; an affirmed reading beats a qualified one."""
+    chosen: List[Tuple[Match, List[str]]] = []
+    by_label: Dict[str, List[Tuple[Match, List[str]]]] = {}
+    for item in judged:
+        by_label.setdefault(item[0].label, []).append(item)
+    for items in by_label.values():
+        items.sort(key=lambda item: (item[0].start, item[0].end))
+        cluster: List[Tuple[Match, List[str]]] = []
+        cluster_end = -1
+        for item in items + [None]:  # sentinel flushes the last cluster
+            if item is None or (cluster and item[0].start >= cluster_end):
+                chosen.append(min(cluster, key=lambda c: (bool(c[1]), c[0].start - c[0].end)))
+                cluster, cluster_end = [], -1
+            if item is not None:
+                cluster.append(item)
+                cluster_end = max(cluster_end, item[0].end)
+    return chosen
+
+
+def _mention(doc: Any, match: Match, qualifiers: List[str]) -> RedFlagMention:
+    span = doc[match.start : match.end]
+    others = [q for q in qualifiers if q != NEGATED]
+    return RedFlagMention(
+        flag=match.label,
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        negated=NEGATED in qualifiers,
+        qualifier=others[0] if others else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> RedFlagDetector:
+    """The project's detector, built once per process from redflag_patterns.yml."""
+    return RedFlagDetector.from_file()
+
+
+def detect_red_flags(text: str) -> List[RedFlagMention]:
+    """All red-flag mentions in `text`, negated or qualified ones included."""
+    return default_detector().detect(text)
+
+
+def positive_red_flags(text: str) -> Set[str]:
+    """The red-flag ids the patient reports in `text` (not negated, not hypothetical...)."""
+    return {mention.flag for mention in detect_red_flags(text) if mention.positive}
