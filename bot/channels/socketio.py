@@ -15,7 +15,10 @@ This subclass keeps Rasa's channel and replaces only what is wrong or too open:
 - python-socketio's origin check is on, limited to env ``WIDGET_ORIGINS``
   (comma separated), else the credentials' ``cors_allowed_origins``, else the
   local demo page. Rasa turns it off (``cors_allowed_origins=[]``), which lets
-  any web site open a socket to the assistant.
+  any web site open a socket to the assistant. Engine.IO then writes the CORS
+  headers of the socket's responses itself, so Sanic-CORS (``rasa run --cors``)
+  is told to leave them alone; two Access-Control-Allow-Origin headers would make
+  browsers refuse the long-polling transport.
 
 Registered in credentials.yml as ``bot.channels.socketio.SocketIOInput``; its
 routes stay under ``/webhooks/socketio/`` and the socket under ``/socket.io``.
@@ -34,6 +37,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Tex
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint
+from sanic.request import Request
+from sanic_cors.core import SANIC_CORS_EVALUATED
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +123,13 @@ class SocketIOInput(RasaSocketIOInput):
         sio = self.sio
         assert sio is not None
         sio.eio.cors_allowed_origins = self.cors_allowed_origins
+        engineio_request: Callable[..., Awaitable[Any]] = sio.eio.handle_request
+
+        async def handle_request(request: Request, *args: Any, **kwargs: Any) -> Any:
+            setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # one set of CORS headers
+            return await engineio_request(request, *args, **kwargs)
+
+        sio.eio.handle_request = handle_request  # attached as the route when Sanic registers us
         namespace = self.namespace or "/"
         rasa_handle_message: Handler = sio.handlers[namespace][self.user_message_evt]
 

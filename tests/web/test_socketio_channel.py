@@ -34,15 +34,24 @@ PAGE_ORIGIN = "http://127.0.0.1:8999"
 FOREIGN_ORIGIN = "http://evil.example"
 
 
+BEHIND_RASA_CORS = "fixed channel under rasa run --cors"
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, ServerProcess]]:
-    """One scripted server with the fixed channel, one with Rasa's own, both persistent."""
+    """Scripted servers with the fixed channel, with Rasa's own, and with the fixed one
+    under Sanic-CORS as `rasa run --cors` sets it up; all with session persistence."""
     folder = tmp_path_factory.mktemp("channels")
+    setups = {
+        FIXED_CHANNEL: (FIXED_CHANNEL, None),
+        RASA_CHANNEL: (RASA_CHANNEL, None),
+        BEHIND_RASA_CORS: (FIXED_CHANNEL, PAGE_ORIGIN),
+    }
     started: Dict[str, ServerProcess] = {}
     try:
-        for channel in (FIXED_CHANNEL, RASA_CHANNEL):
+        for name, (channel, cors) in setups.items():
             credentials = write_credentials(folder / f"{channel}.yml", channel)
-            started[channel] = start_scripted_rasa(free_port(), credentials, PAGE_ORIGIN)
+            started[name] = start_scripted_rasa(free_port(), credentials, PAGE_ORIGIN, cors)
         yield started
     finally:
         for server in started.values():
@@ -183,16 +192,17 @@ def test_a_repeated_message_id_reaches_the_bot_once(servers: Dict[str, ServerPro
     assert [m["message_id"] for m in received_by_bot(server)].count(message_id) == 1
 
 
-def polling_handshake(server: ServerProcess, origin: str) -> "tuple[int, Optional[str]]":
+def polling_handshake(server: ServerProcess, origin: str) -> "tuple[int, List[str]]":
+    """Status and Access-Control-Allow-Origin headers of a long-polling handshake from origin."""
     request = urllib.request.Request(
         f"{server.url}/socket.io/?EIO=4&transport=polling&t={time.time()}",
         headers={"Origin": origin},
     )
     try:
         with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status, answer.headers.get("Access-Control-Allow-Origin")
+            return answer.status, answer.headers.get_all("Access-Control-Allow-Origin") or []
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Access-Control-Allow-Origin")
+        return error.code, error.headers.get_all("Access-Control-Allow-Origin") or []
 
 
 async def websocket_handshake(server: ServerProcess, origin: str) -> int:
@@ -207,10 +217,11 @@ async def websocket_handshake(server: ServerProcess, origin: str) -> int:
             return error.status
 
 
-def test_only_configured_origins_may_connect(servers: Dict[str, ServerProcess]) -> None:
-    server = servers[FIXED_CHANNEL]
-    assert polling_handshake(server, PAGE_ORIGIN) == (200, PAGE_ORIGIN)
-    assert polling_handshake(server, FOREIGN_ORIGIN) == (400, None)
+@pytest.mark.parametrize("setup", [FIXED_CHANNEL, BEHIND_RASA_CORS])
+def test_only_configured_origins_may_connect(servers: Dict[str, ServerProcess], setup: str) -> None:
+    server = servers[setup]
+    assert polling_handshake(server, PAGE_ORIGIN) == (200, [PAGE_ORIGIN])  # exactly one header
+    assert polling_handshake(server, FOREIGN_ORIGIN) == (400, [])
 
     assert asyncio.run(websocket_handshake(server, PAGE_ORIGIN)) == 101
     assert asyncio.run(websocket_handshake(server, FOREIGN_ORIGIN)) == 400
