@@ -52,11 +52,11 @@ _UNCLEAR: Parsed = Parsed(UNCLEAR)
 
 _FILLER = r"(?:(?:um+|uh+|hmm+|well|honestly|tbh|idk|ok|okay|i mean|i guess)[\s,]+)*"
 _UNKNOWN_RE = re.compile(
-    rf"^{_FILLER}(?:skip(?: (?:it|this|that|question))?|pass|next|n/?a|idk|dunno|"
-    r"i (?:do ?n[o']?t|dont) know|(?:i )?do ?n[o']?t know|don'?t know|no idea|no clue|not sure|unsure|"
-    r"(?:i'?m |i am )?not (?:really |too |totally )?(?:sure|certain)|can'?t (?:remember|recall|say)|"
-    r"(?:i )?do ?n[o']?t remember|hard to say|who knows|no clue|rather not(?: say)?|"
-    r"prefer not to (?:say|answer)|\?+)(?:\W|$)"
+    rf"^{_FILLER}(?:i'?m |i am |i have |i've |i'd |i )?"
+    r"(?:skip(?: (?:it|this|that|question))?|pass|next|n/?a|idk|dunno|do ?n[o']?t know|no idea|"
+    r"no clue|unsure|not (?:really |too |totally )?(?:sure|certain)|can'?t (?:remember|recall|say)|"
+    r"do ?n[o']?t remember|hard to say|who knows|rather not(?: say)?|prefer not to (?:say|answer)|\?+)"
+    r"(?:\W|$)"
 )
 
 
@@ -201,7 +201,7 @@ def _start_date(answer: str, today: date) -> Optional[date]:
     if season and (season.group("last") or re.search(r"\b(since|in|during|around|over)\b", answer)):
         return _most_recent(today, _SEASON_START[season.group("name")], 1, season.group("last"), 92)
     month = re.search(
-        rf"\b{last}(?P<name>{'|'.join(_MONTHS)})\b(?: (?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?(?:,? (?P<year>(?:19|20)\d\d))?",
+        rf"\b{last}(?P<name>{'|'.join(_MONTHS)})\b(?: (?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?(?:,? (?P<year>(?:19|20)\d\d))?",
         answer,
     )
     if month and (month.group("name") != "may" or re.search(r"\b(since|in|last) may\b", answer)):
