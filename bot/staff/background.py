@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator, Callable, Sequence
+from typing import List, Sequence
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
@@ -35,14 +35,21 @@ async def keep_slots_fresh(factory: sessionmaker, clinic: Clinic, every_s: float
             pass
 
 
-def background_tasks(
-    factory: sessionmaker, clinic: Clinic, senders: Sequence[Sender], staff_url: str, slot_refresh_s: float = 3600.0
-) -> Callable[[web.Application], AsyncIterator[None]]:
-    """An aiohttp cleanup context running the slot refresher and, with transports, the notification worker."""
+def install_background_tasks(
+    app: web.Application, factory: sessionmaker, clinic: Clinic, senders: Sequence[Sender], staff_url: str,
+    slot_refresh_s: float = 3600.0,
+) -> None:
+    """Run the slot refresher and, with transports, the notification worker while the app serves.
 
-    async def run(app: web.Application) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        tasks = [asyncio.create_task(keep_slots_fresh(factory, clinic, slot_refresh_s, stop))]
+    They are stopped in on_shutdown: aiohttp 3.9's run_app waits (up to its shutdown
+    timeout) for every task started after start-up, and our loops would otherwise
+    only stop at cleanup, after that wait.
+    """
+    stop = asyncio.Event()
+    tasks: List[asyncio.Task] = []
+
+    async def start(_app: web.Application) -> None:
+        tasks.append(asyncio.create_task(keep_slots_fresh(factory, clinic, slot_refresh_s, stop)))
         if senders:
             worker = NotificationWorker(factory, senders, clinic, staff_url)
             tasks.append(asyncio.create_task(worker.run_forever(stop=stop)))
@@ -50,8 +57,10 @@ def background_tasks(
         else:
             log.warning("notifications off: set SMTP_HOST and CLINIC_NOTIFY_EMAIL (and/or TELEGRAM_TOKEN and "
                         "STAFF_TELEGRAM_CHAT_ID); new bookings wait in the outbox until then")
-        yield
+
+    async def halt(_app: web.Application) -> None:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    return run
+    app.on_startup.append(start)
+    app.on_shutdown.append(halt)

@@ -13,7 +13,7 @@ from bot.clinic import ClinicConfigError, load_clinic
 from bot.notify.senders import senders_from_env
 from bot.staff.app import create_app
 from bot.staff.auth import create_user
-from bot.staff.background import background_tasks
+from bot.staff.background import install_background_tasks
 from bot.staff.settings import StaffSettings
 from bot.storage.engine import DatabaseUnavailable, check_reachable, database_url, make_engine, make_sessionmaker
 from bot.storage.migrate import SchemaNotCurrent, require_current_schema
@@ -33,9 +33,9 @@ def serve(host: Optional[str], port: Optional[int]) -> None:
     clinic = load_clinic()
     factory = _factory()
     app = create_app(factory, clinic, settings)
-    app.cleanup_ctx.append(background_tasks(factory, clinic, senders_from_env(), settings.public_url))
+    install_background_tasks(app, factory, clinic, senders_from_env(), settings.public_url)
     host, port = host or settings.host, port or settings.port
-    web.run_app(app, host=host, port=port, access_log=None,
+    web.run_app(app, host=host, port=port, access_log=None, shutdown_timeout=10,
                 print=lambda _: print(f"Staff pages on http://{host}:{port}/ (public URL {settings.public_url})"))
 
 
