@@ -70,7 +70,6 @@ class Match:
     start: int
     end: int
     gap_tokens: Tuple[int, ...] = field(default=())
-    source: str = ""
 
 
 def _inline_groups(pattern: str, macros: MacroTable) -> Tuple[str, Dict[str, List[str]]]:
@@ -217,8 +216,8 @@ def compile_patterns(
 class PatternMatcher:
     """Runs compiled patterns over a Doc and reports label/value spans.
 
-    `exclusions` maps a label to patterns that veto that label: a match overlapping
-    an exclusion match of the same label is dropped ("hay fever" vetoes "fever").
+    `exclusions` are patterns that veto their label: a match overlapping an
+    exclusion match of the same label is dropped ("hay fever" vetoes "fever").
     """
 
     def __init__(
@@ -269,12 +268,11 @@ class PatternMatcher:
             by_label.setdefault(hit.label, []).append(hit)
         chosen: List[Match] = []
         for hits in by_label.values():
-            spans = {}
+            by_span: Dict[Tuple[int, int], Match] = {}
             for hit in hits:
-                span = doc[hit.start : hit.end]
-                spans.setdefault((span.start, span.end), hit)
-            kept = filter_spans([doc[s:e] for s, e in spans])
-            chosen.extend(spans[(span.start, span.end)] for span in kept)
+                by_span.setdefault((hit.start, hit.end), hit)
+            kept = filter_spans([doc[start:end] for start, end in by_span])
+            chosen.extend(by_span[(span.start, span.end)] for span in kept)
         return sorted(chosen, key=lambda hit: (hit.start, hit.end, hit.label))
 
 
@@ -299,5 +297,4 @@ def _reported(pattern: CompiledPattern, start: int, alignment: Sequence[int]) ->
         start=min(positions),
         end=max(positions) + 1,
         gap_tokens=gap_tokens,
-        source=pattern.source,
     )

@@ -139,21 +139,19 @@ def _validated_flags(spec: Mapping[str, Any]) -> Dict[str, Mapping[str, Any]]:
 
 def _one_per_place(judged: List[Tuple[Match, List[str]]]) -> List[Tuple[Match, List[str]]]:
     """Collapse overlapping hits of one label; an affirmed reading beats a qualified one."""
-    chosen: List[Tuple[Match, List[str]]] = []
     by_label: Dict[str, List[Tuple[Match, List[str]]]] = {}
     for item in judged:
         by_label.setdefault(item[0].label, []).append(item)
+    chosen: List[Tuple[Match, List[str]]] = []
     for items in by_label.values():
-        items.sort(key=lambda item: (item[0].start, item[0].end))
-        cluster: List[Tuple[Match, List[str]]] = []
-        cluster_end = -1
-        for item in items + [None]:  # sentinel flushes the last cluster
-            if item is None or (cluster and item[0].start >= cluster_end):
-                chosen.append(min(cluster, key=lambda c: (bool(c[1]), c[0].start - c[0].end)))
-                cluster, cluster_end = [], -1
-            if item is not None:
-                cluster.append(item)
-                cluster_end = max(cluster_end, item[0].end)
+        clusters: List[List[Tuple[Match, List[str]]]] = []
+        for item in sorted(items, key=lambda item: (item[0].start, item[0].end)):
+            if clusters and item[0].start < max(match.end for match, _ in clusters[-1]):
+                clusters[-1].append(item)
+            else:
+                clusters.append([item])
+        # Affirmed first, then the longest phrase.
+        chosen += [min(c, key=lambda item: (bool(item[1]), item[0].start - item[0].end)) for c in clusters]
     return chosen
 
 
