@@ -19,6 +19,7 @@ from bot.clinic import load_clinic
 from bot.web.assets import SITE_DIR, widget_files
 
 DEFAULT_RASA_PUBLIC_URL = "http://localhost:5005"
+CONTENT_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -87,6 +88,7 @@ def create_app(rasa_url: str) -> web.Application:
                 "Access-Control-Allow-Origin": "*",
                 "Cross-Origin-Resource-Policy": "cross-origin",
                 "Cache-Control": "no-cache",
+                "Content-Type": CONTENT_TYPES[path.suffix],
             },
         )
 

@@ -30,16 +30,18 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def scripted_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScriptedStack]:
-    """The demo page and the scripted bot; the bot accepts the page's origin only."""
-    web_port, rasa_port = free_port(), free_port()
+    """The demo page and the scripted bot. The bot accepts two page origins: the demo
+    page's, and a port kept free for a clinic page that embeds the widget from afar."""
+    web_port, rasa_port, embed_port = free_port(), free_port(), free_port()
     credentials = write_credentials(tmp_path_factory.mktemp("scripted") / "credentials.yml", FIXED_CHANNEL)
-    rasa = start_scripted_rasa(rasa_port, credentials, widget_origins=f"http://127.0.0.1:{web_port}")
+    origins = f"http://127.0.0.1:{web_port} http://127.0.0.1:{embed_port}"
+    rasa = start_scripted_rasa(rasa_port, credentials, widget_origins=origins)
     try:
         web = start_web_server(web_port, rasa.url)
     except Exception:
         rasa.stop()
         raise
-    yield ScriptedStack(web, rasa)
+    yield ScriptedStack(web, rasa, embed_port)
     web.stop()
     rasa.stop()
 

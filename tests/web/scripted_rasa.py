@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
 
-import rasa.core.channels.channel
-from rasa.core.channels.channel import UserMessage
-from rasa.core.run import create_http_input_channels
-from rasa.server import configure_cors
-from sanic import Sanic, response
-from sanic.request import Request
+if TYPE_CHECKING:  # Rasa is imported only when serving: tests import the script's texts quickly
+    from rasa.core.channels.channel import UserMessage
+    from sanic import Sanic
 
 GREETING = "Hi, I'm the clinic's virtual assistant. I'm not a doctor."
 BUTTONS = [{"title": "Yes, go on", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
@@ -60,6 +57,11 @@ class ScriptedAgent:
 
 def build_app(credentials_file: str, cors: str | None) -> Sanic:
     """A Sanic app wired like ``rasa run`` for the channels in the credentials file."""
+    import rasa.core.channels.channel
+    from rasa.core.run import create_http_input_channels
+    from rasa.server import configure_cors
+    from sanic import Sanic, response
+
     app = Sanic("scripted_rasa")
     if cors is not None:
         configure_cors(app, cors)
@@ -70,7 +72,7 @@ def build_app(credentials_file: str, cors: str | None) -> Sanic:
     )
 
     @app.get("/test/received")
-    async def received(_: Request) -> response.HTTPResponse:
+    async def received(_: Any) -> response.HTTPResponse:
         return response.json(agent.received)
 
     return app

@@ -4,7 +4,7 @@
  * It talks to Rasa's socket.io channel (bot.channels.socketio.SocketIOInput) with
  * session persistence, keeps the conversation across reloads in localStorage,
  * queues messages while offline and sends each one once. Message text is only
- * ever put into text nodes (no innerHTML), and nothing here needs unsafe-eval.
+ * ever put into text nodes, never parsed as HTML, and nothing here needs unsafe-eval.
  */
 (function () {
   "use strict";
@@ -170,7 +170,7 @@
     [el("span"), el("span"), el("span")]);
   const input = el("textarea", {
     id: "chat-input", rows: "1", maxlength: String(MAX_MESSAGE_LENGTH), autocomplete: "off",
-    placeholder: "Type your message…", enterkeyhint: "send",
+    placeholder: "Type your message\u2026", enterkeyhint: "send",
   });
   const sendButton = el("button", { type: "submit", class: "send", "aria-label": "Send message" }, [svgIcon(ICON_SEND)]);
   const form = el("form", { class: "composer" }, [
@@ -181,7 +181,7 @@
     id: "chat-panel", class: "panel", role: "dialog", "aria-modal": "true",
     "aria-labelledby": "chat-title", "aria-describedby": "chat-notice", hidden: true,
   }, [
-    el("header", { class: "header" }, [
+    el("div", { class: "header" }, [
       el("div", { class: "heading" }, [
         el("h2", { id: "chat-title", text: config.title }),
         el("p", { class: "subtitle", text: "Virtual assistant" }),
@@ -201,7 +201,7 @@
     if (entry.text) bubble.append(entry.from === "bot" ? richText(entry.text) : entry.text);
     if (entry.image) bubble.append(el("img", { src: entry.image, alt: entry.imageAlt || "Image from the assistant" }));
     const meta = el("div", { class: "meta" }, [clockTime(entry.ts)]);
-    if (entry.pending) meta.append(el("span", { class: "pending", text: " · waiting to send" }));
+    if (entry.pending) meta.append(el("span", { class: "pending", text: " \u00b7 waiting to send" }));
     const row = el("div", { class: "row " + entry.from, "data-entry": entry.id }, [bubble, meta]);
     if (entry.replies && entry.replies.length) {
       const group = el("div", { class: "quick-replies", role: "group", "aria-label": "Suggested answers" });
@@ -367,7 +367,7 @@
     state.ready = false;
     state.inflight = null;
     setTyping(false);
-    setBanner("You're offline. Reconnecting… Anything you type will be sent when the connection is back.", "offline");
+    setBanner("You're offline. Reconnecting\u2026 Anything you type will be sent when the connection is back.", "offline");
   }
 
   let connecting = null;

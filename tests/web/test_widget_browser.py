@@ -1,0 +1,250 @@
+"""The widget in headless Chromium against the scripted bot behind the real socket.io channel.
+
+These cover what the real conversation cannot provoke on demand: HTML in a
+reply, a slow reply, a server that goes away while the patient types, and
+exact counts of what reached the bot. test_widget_e2e.py drives the real bot.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from scripted_rasa import GREETING
+from widget_page import CSP_PROBE, Widget, launcher_ready_ms, run_axe, screenshot
+from widget_servers import ARTIFACTS, ScriptedStack, received_by_bot, static_page
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(CSP_PROBE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, scripted_stack: ScriptedStack) -> Page:
+    page = context.new_page()
+    page.goto(scripted_stack.web.url + "/")
+    return page
+
+
+def said_by(stack: ScriptedStack, session_id: str) -> list:
+    return [m["text"] for m in received_by_bot(stack.rasa) if m["session_id"] == session_id]
+
+
+def test_greeting_quick_replies_typing_and_links(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    expect(page.get_by_text("not a doctor", exact=False).first).to_be_visible()  # the page footer
+    widget.open()
+    expect(page.locator(".notice")).to_contain_text("not a doctor")
+    expect(widget.quick_replies).to_have_text(["Yes, go on", "No thanks"])
+    assert widget.bot_texts() == [GREETING, "Shall we begin?"]
+
+    widget.act(lambda: widget.quick_replies.first.click())
+    assert widget.user_texts() == ["Yes, go on"]  # the title is shown, the payload is sent
+    assert widget.bot_texts()[-1] == "You said: /affirm"
+    expect(widget.quick_replies).to_have_count(0)
+
+    hostile = "<b>bold</b> & <img src=x onerror=alert(1)>"
+    widget.act(lambda: widget.say(hostile))
+    assert widget.user_texts()[-1] == hostile
+    assert widget.bot_texts()[-1] == f"You said: {hostile}"
+    expect(page.locator(".bubble b, .bubble img")).to_have_count(0)
+
+    widget.act(lambda: widget.say("/link"))
+    links = page.locator(".row.bot").last.locator("a")
+    expect(links).to_have_count(2)
+    assert links.nth(0).get_attribute("href") == "https://example.test/gait?a=1&b=2"
+    assert links.nth(1).get_attribute("href") == "https://example.test/where"
+    expect(links.nth(1)).to_have_text("our locations (opens in a new tab)")
+    assert links.nth(0).get_attribute("rel") == "noopener noreferrer"
+
+    assert page.locator(".row").count() == page.locator(".row time[datetime]").count() == 8
+    assert said_by(scripted_stack, widget.session_id()) == ["/greet", "/affirm", hostile, "/link"]
+    assert widget.csp_violations() == []
+
+
+def test_typing_indicator_shows_while_the_bot_works(page: Page) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.say("/slow")
+    expect(widget.typing).to_be_visible()
+    expect(page.get_by_text("Sorry for the wait.")).to_be_visible()
+    expect(widget.typing).to_be_hidden()
+
+
+def test_history_and_session_survive_a_reload(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("remember me"))
+    session_id, bot_before, user_before = widget.session_id(), widget.bot_texts(), widget.user_texts()
+
+    page.reload()
+    widget = Widget(page)
+    expect(widget.panel).to_be_visible()  # it was open, so it opens again
+    expect(widget.bot_bubbles).to_have_count(len(bot_before))
+    assert (widget.bot_texts(), widget.user_texts()) == (bot_before, user_before)
+    assert widget.session_id() == session_id
+    widget.act(lambda: widget.say("still here"))
+    assert said_by(scripted_stack, session_id) == ["/greet", "remember me", "still here"]  # no second greeting
+
+
+def test_offline_messages_wait_and_are_sent_once(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    scripted_stack.rasa.stop()
+    try:
+        expect(widget.banner).to_contain_text("offline")
+        widget.say("typed while offline")
+        expect(page.locator(".row.user .pending")).to_have_count(1)
+    finally:
+        scripted_stack.rasa.start()
+    expect(widget.banner).to_contain_text("back online")
+    expect(page.get_by_text("You said: typed while offline")).to_have_count(1)
+    expect(page.locator(".row.user .pending")).to_have_count(0)
+    page.wait_for_timeout(1500)  # time for any duplicate to arrive
+    assert said_by(scripted_stack, widget.session_id()) == ["typed while offline"]  # a new server process
+    assert widget.user_texts() == ["typed while offline"]
+    expect(page.get_by_text("You said: typed while offline")).to_have_count(1)
+    expect(widget.banner).to_be_hidden()
+
+
+def test_start_over_clears_the_view_and_restarts(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("first try"))
+    page.get_by_role("button", name="Start over").click()
+    expect(page.get_by_text("You said: first try")).to_have_count(0)
+    expect(page.get_by_text("Shall we begin?")).to_have_count(1)
+    assert said_by(scripted_stack, widget.session_id())[-2:] == ["/restart", "/greet"]
+    assert "first try" not in page.evaluate("localStorage.getItem('clinic-chat:transcript')")
+
+
+def test_keyboard_only(page: Page) -> None:
+    widget = Widget(page)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if widget.focused().get("launcher"):
+            break
+    assert widget.focused().get("launcher"), "Tab never reached the launcher"
+    page.keyboard.press("Enter")
+    expect(widget.panel).to_be_visible()
+    assert widget.focused()["tag"] == "textarea"
+    expect(widget.quick_replies).to_have_count(2)
+
+    for _ in range(30):  # Tab cycles inside the panel and never leaves it
+        page.keyboard.press("Tab")
+        state = widget.focused()
+        assert state["inPanel"], state
+        if state["text"] == "Yes, go on":
+            break
+    assert widget.focused()["text"] == "Yes, go on"
+    widget.act(lambda: page.keyboard.press("Enter"))
+    assert widget.user_texts() == ["Yes, go on"]
+
+    assert widget.focused()["tag"] == "textarea"
+    widget.act(lambda: page.keyboard.type("typed with the keyboard\n"))
+    assert widget.user_texts()[-1] == "typed with the keyboard"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert widget.focused()["inPanel"]
+
+    page.keyboard.press("Escape")
+    expect(widget.panel).to_be_hidden()
+    assert widget.focused().get("launcher")
+
+
+def test_embedded_on_another_origin_and_configured_by_data_attributes(
+    context: BrowserContext, scripted_stack: ScriptedStack
+) -> None:
+    """A clinic site elsewhere (no charset declared) with its own title, a light brand colour,
+    another first message and open-on-load; widget files come from the widget server."""
+    html = (
+        "<!doctype html><html lang='en'><head><title>Another clinic</title></head><body><main><h1>Hi</h1></main>"
+        f"<script src='{scripted_stack.web.url}/widget/widget.js' data-server='{scripted_stack.rasa.url}'"
+        " data-title='Heel pain helper' data-color='#ffd54f' data-initial-message='/link' data-open></script>"
+        "</body></html>"
+    )
+    with static_page(scripted_stack.embed_port, html) as url:
+        page = context.new_page()
+        page.goto(url)
+        widget = Widget(page)
+        expect(widget.panel).to_be_visible()
+        expect(page.get_by_role("heading", name="Heel pain helper")).to_be_visible()
+        expect(widget.bot_bubbles.first).to_contain_text("our locations")
+        header = page.locator(".header")
+        assert header.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 213, 79)"
+        assert header.evaluate("e => getComputedStyle(e).color") == "rgb(17, 17, 17)"  # dark on light
+        assert widget.user_texts() == []  # the first message is sent, not shown
+        expect(widget.input).to_have_attribute("placeholder", "Type your message\u2026")
+
+
+def test_phone_layout_is_full_screen_with_16px_input(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(scripted_stack.web.url + "/")
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    assert widget.panel.bounding_box() == {"x": 0, "y": 0, "width": 375, "height": 812}
+    assert float(widget.input.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 16
+    assert widget.launcher.is_hidden()  # the panel covers the screen; the close button is inside
+    screenshot(page, "widget-phone-scripted.png")
+    context.close()
+
+
+def test_reduced_motion_stops_animations(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    for motion, expected in (("reduce", "none"), ("no-preference", "blink")):
+        context = browser.new_context(reduced_motion=motion)
+        page = context.new_page()
+        page.goto(scripted_stack.web.url + "/")
+        widget = Widget(page)
+        widget.open()
+        widget.say("/slow")
+        dot = page.locator(".typing span").first
+        expect(dot).to_be_visible()
+        assert dot.evaluate("e => getComputedStyle(e).animationName") == expected
+        context.close()
+
+
+def test_no_serious_accessibility_violations(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    """axe-core on the demo page with the widget closed, then open with quick replies and links."""
+    context = browser.new_context(bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.goto(scripted_stack.web.url + "/")
+    widget = Widget(page)
+    expect(widget.launcher).to_be_visible()
+    assert run_axe(page, "axe-closed.json") == []
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("/link"))
+    assert run_axe(page, "axe-open.json") == []
+    context.close()
+
+
+def test_launcher_is_interactive_quickly(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    timings = []
+    for _ in range(5):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(scripted_stack.web.url + "/")
+        expect(Widget(page).launcher).to_be_visible()
+        timings.append(launcher_ready_ms(page))
+        context.close()
+    timings.sort()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "widget-launcher-ready.json").write_text(json.dumps({"ms": timings}))
+    print(f"launcher interactive after {timings[len(timings) // 2]:.0f} ms (median of {timings})")
+    assert timings[len(timings) // 2] < 2000
