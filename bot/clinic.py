@@ -55,7 +55,7 @@ class TimeRange(_Strict):
         return cls(start=start, end=end)
 
     def __str__(self) -> str:
-        return f"{_clock(self.start)}–{_clock(self.end)}"
+        return f"{clock(self.start)}–{clock(self.end)}"
 
 
 class Holiday(_Strict):
@@ -186,6 +186,11 @@ class Clinic(_Strict):
         """An aware datetime shown in the clinic's time zone."""
         return moment.astimezone(self.tz)
 
+    def when(self, moment: datetime) -> str:
+        """'Tue 5 Mar 2030, 9:00 am' in the clinic's time zone, for messages about an appointment."""
+        local = self.local(moment)
+        return f"{local:%a} {local.day} {local:%b %Y}, {clock(local)}"
+
     def faq_answer(self, key: str) -> str:
         """Text for an FAQ key: overpronation, gait_analysis, orthotics, insurance, hours, locations."""
         if key == "hours":
@@ -197,7 +202,7 @@ class Clinic(_Strict):
         raise KeyError(f"no FAQ text {key!r}")
 
 
-def _clock(moment: time) -> str:
+def clock(moment: Union[time, datetime]) -> str:
     """9:00 am style, as US patients read times."""
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"

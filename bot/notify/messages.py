@@ -25,15 +25,9 @@ class Notice:
     text: str
 
 
-def when(clinic: Clinic, booking: Booking) -> str:
-    """'Tue 3 Mar 2026, 10:00 am' in the clinic's time zone."""
-    local = clinic.local(booking.slot.starts_at)
-    return f"{local:%a} {local.day} {local:%b %Y}, {local.hour % 12 or 12}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
-
-
 def _booking_notice(kind: str, booking: Booking, clinic: Clinic, staff_url: str) -> Notice:
     place = booking.slot.location.name
-    subject = f"{TITLES[kind]}: {when(clinic, booking)}, {place}"
+    subject = f"{TITLES[kind]}: {clinic.when(booking.slot.starts_at)}, {place}"
     lines = [
         subject,
         "",

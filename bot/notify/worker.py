@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class RetryPolicy:
     first_delay_s: float = 30.0
     max_delay_s: float = 3600.0
-    max_attempts: int = 12  # about 13 hours of retrying with the defaults
+    max_attempts: int = 20  # about 13 hours of retrying with the defaults
     claim_s: float = 300.0  # how long a claimed row is left alone by other workers
     batch: int = 20
 
@@ -71,10 +71,16 @@ class NotificationWorker:
                     .values(next_attempt_at=now + timedelta(seconds=self.policy.claim_s))
                     .execution_options(synchronize_session=False)
                 ).rowcount
-                if won:
-                    row = session.get(Notification, notification_id)
-                    claimed.append((notification_id, row.kind, compose(row, self.clinic, self.staff_url),
-                                    set(row.delivered_to)))
+                if not won:
+                    continue
+                row = session.get(Notification, notification_id)
+                try:
+                    notice = compose(row, self.clinic, self.staff_url)
+                except Exception as error:  # a row that cannot be written must not block the others
+                    row.status, row.last_error = FAILED, f"compose: {type(error).__name__}"
+                    log.exception("notification %d (%s) cannot be composed", notification_id, row.kind)
+                    continue
+                claimed.append((notification_id, row.kind, notice, set(row.delivered_to)))
         return claimed
 
     async def _deliver(self, notice: Notice, done: set) -> List[str]:

@@ -7,17 +7,15 @@ a puller sees cancellations.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from aiohttp import web
-from sqlalchemy.orm import Session
 
 from bot.staff.auth import tokens_match
 from bot.staff.context import context, in_db
 from bot.staff.middleware import Handler
 from bot.staff.params import parse_bound
-from bot.staff.views import assessment_json, booking_row
-from bot.storage.booking import bookings_between
+from bot.staff.views import assessment_json, booking_rows
 from bot.storage.models import utcnow
 
 routes = web.RouteTableDef()
@@ -46,11 +44,6 @@ def _json_booking(row: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}
 
 
-def _bookings(session: Session, clinic, public_url: str, start, end) -> List[Dict[str, Any]]:
-    return [_json_booking(booking_row(b, clinic, public_url))
-            for b in bookings_between(session, start, end, include_cancelled=True)]
-
-
 @routes.get("/api/bookings")
 async def bookings(request: web.Request) -> web.Response:
     """?from=&to= (YYYY-MM-DD clinic-local days, inclusive, or ISO datetimes); default: the next 30 days."""
@@ -59,8 +52,9 @@ async def bookings(request: web.Request) -> web.Response:
     end = parse_bound(request.query.get("to"), ctx.clinic, start + timedelta(days=30), end=True, as_json=True)
     if end <= start:
         return _json_error(400, "'to' must be after 'from'.")
-    rows = await in_db(request, _bookings, ctx.clinic, ctx.settings.public_url, start, end)
-    return web.json_response({"from": start.isoformat(), "to": end.isoformat(), "bookings": rows})
+    rows = await in_db(request, booking_rows, ctx.clinic, ctx.settings.public_url, start, end)
+    return web.json_response({"from": start.isoformat(), "to": end.isoformat(),
+                              "bookings": [_json_booking(row) for row in rows]})
 
 
 @routes.get(r"/api/assessments/{id:\d+}")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -11,7 +11,7 @@ import jinja2
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
-from bot.clinic import Clinic
+from bot.clinic import Clinic, clock
 from bot.staff.settings import StaffSettings
 
 T = TypeVar("T")
@@ -37,10 +37,6 @@ class Staff:
 
 CONTEXT = web.AppKey("staff_context", StaffContext)
 STAFF = "staff"  # request key holding a Staff
-
-
-def clock(moment: datetime) -> str:
-    return f"{moment.hour % 12 or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
 
 
 def long_day(day: date) -> str:

@@ -18,8 +18,8 @@ from bot.staff.export import bookings_csv
 from bot.staff.middleware import SESSION_COOKIE
 from bot.staff.params import day_start, parse_bound, parse_day, parse_int
 from bot.staff.transcript import fetch_transcript
-from bot.staff.views import booking_detail, booking_row, callback_rows, slot_rows, upcoming_by_day
-from bot.storage.booking import BookingError, bookings_between, cancel_booking, confirm_booking, set_slot_blocked
+from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
+from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
 from bot.storage.conversations import mark_callback_done
 from bot.storage.models import Booking, utcnow
 
@@ -181,16 +181,12 @@ async def block(request: web.Request) -> web.Response:
     return await _staff_change(request, set_slot_blocked, int(request.match_info["id"]), back, blocked)
 
 
-def _export_rows(session: Session, clinic, public_url: str, start, end) -> list:
-    return [booking_row(b, clinic, public_url) for b in bookings_between(session, start, end, include_cancelled=True)]
-
-
 @routes.get("/export.csv")
 async def export(request: web.Request) -> web.Response:
     ctx = context(request)
     start = parse_bound(request.query.get("from"), ctx.clinic, day_start(ctx.clinic, _today(request)), end=False)
     end = parse_bound(request.query.get("to"), ctx.clinic, start + timedelta(days=31), end=True)
-    rows = await in_db(request, _export_rows, ctx.clinic, ctx.settings.public_url, start, end)
+    rows = await in_db(request, booking_rows, ctx.clinic, ctx.settings.public_url, start, end)
     return web.Response(
         text=bookings_csv(rows), content_type="text/csv", charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="bookings-{start:%Y-%m-%d}.csv"'},

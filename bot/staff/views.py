@@ -45,6 +45,11 @@ def booking_row(booking: Booking, clinic: Clinic, public_url: str) -> Dict[str, 
     }
 
 
+def booking_rows(session: Session, clinic: Clinic, public_url: str, start: datetime, end: datetime) -> List[Dict[str, Any]]:
+    """Every booking starting in [start, end), cancelled ones included (API and CSV export)."""
+    return [booking_row(b, clinic, public_url) for b in bookings_between(session, start, end, include_cancelled=True)]
+
+
 def upcoming_by_day(
     session: Session, clinic: Clinic, public_url: str, start: datetime, days: int, location_id: Optional[str]
 ) -> "OrderedDict[Tuple[str, date], List[Dict[str, Any]]]":

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+import bot.notify.worker as worker_module
+from bot.launcher import free_port
 from bot.notify.senders import EmailSender, TelegramSender, senders_from_env
 from bot.notify.worker import NotificationWorker, RetryPolicy
-from bot.launcher import free_port
 from bot.storage.booking import available_slots, book_slot, ensure_slots
 from bot.storage.conversations import record_callback, save_assessment
 from bot.storage.models import Booking, Notification
@@ -186,3 +187,19 @@ def test_transports_come_from_the_environment():
     plain = senders_from_env({"SMTP_HOST": "localhost", "CLINIC_NOTIFY_EMAIL": "d@c.example", "SMTP_STARTTLS": "no"})
     assert (plain[0].port, plain[0].starttls) == (25, False)
     assert senders_from_env({"SMTP_HOST": "localhost"}) == []  # no recipient, no e-mail
+
+
+def test_a_notification_that_cannot_be_composed_does_not_block_the_others(factory, clinic, booking, monkeypatch):
+    real_compose = worker_module.compose
+
+    def compose_failing_for_callbacks(notification, *args):
+        if notification.kind == "callback_requested":
+            raise KeyError("template")
+        return real_compose(notification, *args)
+
+    monkeypatch.setattr(worker_module, "compose", compose_failing_for_callbacks)
+    with smtp_server(Inbox()) as inbox:
+        asyncio.run(_worker(factory, clinic, [_email(inbox)], Clock()).run_once())
+    assert len(inbox.messages) == 1
+    assert [(r.kind, r.status, r.last_error) for r in _rows(factory)] == [
+        ("booking_created", "sent", None), ("callback_requested", "failed", "compose: KeyError")]

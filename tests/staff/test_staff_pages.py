@@ -6,10 +6,10 @@ import io
 
 import sqlalchemy as sa
 
+from bot.launcher import free_port
 from bot.staff.app import create_app
 from bot.storage.booking import available_slots, bookable_after
 from bot.storage.models import Booking, CallbackRequest, Notification, Slot, utcnow
-from bot.launcher import free_port
 from tests.staff.conftest import RESULT, TRACKER, csrf_of, log_in, settings_for
 from tests.staff.staff_server import serving
 
