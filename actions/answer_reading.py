@@ -83,12 +83,10 @@ def read_answer(key: str, tracker: Tracker) -> Reading:
         return Reading(UNKNOWN, True)
     if kind is YES_NO_KIND and intent.get("confidence", 0) >= CONFIDENT and intent.get("name") in YES_NO_INTENTS:
         return Reading(YES_NO_INTENTS[intent["name"]], True)
-    entity_value = latest_entity(tracker, kind.entity) if kind.entity else None
-    if entity_value is not None:
-        text = str(entity_value)
-    if text.startswith("/"):
-        return Reading()
-    return _from_parse(kind.parse(text))
+    if text.startswith("/"):  # a button payload: its entity carries the value
+        entity_value = latest_entity(tracker, kind.entity) if kind.entity else None
+        return Reading() if entity_value is None else _from_parse(kind.parse(str(entity_value)))
+    return _from_parse(kind.parse(text))  # the whole text: "lower back and knee" is both
 
 
 def _from_parse(result: Any) -> Reading:

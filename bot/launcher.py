@@ -9,6 +9,7 @@ import os
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -37,10 +38,7 @@ class Service:
     port: Optional[int] = None
     port_var: str = ""
     process: Optional[subprocess.Popen] = field(default=None, repr=False)
-
-    @property
-    def log_path(self) -> Path:
-        return VAR_DIR / "log" / f"{self.name}.log"
+    log_path: Path = field(default=Path(), repr=False)
 
 
 def free_port() -> int:
@@ -76,9 +74,17 @@ def auth_token() -> str:
     return path.read_text().strip()
 
 
-def rasa_services(env: Dict[str, str], model: Path) -> List[Service]:
-    """The action server and the Rasa server, configured from env."""
+def render_endpoints(env: Dict[str, str], target: Path) -> Path:
+    """endpoints.yml with ${VAR} filled from env (Rasa 3.6 leaves them literal in this file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(string.Template((REPO_ROOT / "endpoints.yml").read_text()).substitute(env))
+    return target
+
+
+def rasa_services(env: Dict[str, str], model: Path, run_dir: Path = VAR_DIR) -> List[Service]:
+    """The action server and the Rasa server, configured from env; files they need go to run_dir."""
     rasa_port, action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
+    endpoints = render_endpoints(env, run_dir / "endpoints.yml")
     origins = env.get("WIDGET_ORIGINS", "").split()
     return [
         Service(
@@ -93,7 +99,7 @@ def rasa_services(env: Dict[str, str], model: Path) -> List[Service]:
             [
                 str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
                 "--port", str(rasa_port), "--model", str(model),
-                "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--endpoints", str(endpoints),
                 "--cors", *(origins or ["http://localhost:8080"]),
             ],
             health_url=f"http://127.0.0.1:{rasa_port}/",
@@ -106,9 +112,11 @@ def rasa_services(env: Dict[str, str], model: Path) -> List[Service]:
 class Stack:
     """A set of services started together and stopped together."""
 
-    def __init__(self, services: List[Service], env: Dict[str, str]) -> None:
+    def __init__(self, services: List[Service], env: Dict[str, str], log_dir: Path = VAR_DIR / "log") -> None:
         self.services = services
         self.env = env
+        for service in services:
+            service.log_path = log_dir / f"{service.name}.log"
 
     def start(self, timeout_s: float = 240.0, progress=print) -> None:
         for service in self.services:
@@ -139,7 +147,7 @@ class Stack:
             if time.monotonic() > deadline:
                 names = ", ".join(s.name for s in pending)
                 self.stop()
-                raise LaunchError(f"{names} did not answer within {timeout_s:.0f} s; see var/log/.")
+                raise LaunchError(f"{names} did not answer within {timeout_s:.0f} s; see {pending[0].log_path.parent}.")
             time.sleep(0.25)
 
     def _check_alive(self, service: Service) -> None:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 
 from bot.paths import REPO_ROOT
 
@@ -45,8 +45,11 @@ def model_is_current() -> bool:
     return MODEL_PATH.exists() and FINGERPRINT_PATH.exists() and FINGERPRINT_PATH.read_text() == fingerprint()
 
 
-def train(force: bool = False) -> Path:
-    """Train into models/triage.tar.gz unless the current model was built from the same inputs."""
+def train(force: bool = False, log: Optional[Path] = None) -> Path:
+    """Train into models/triage.tar.gz unless the current model was built from the same inputs.
+
+    Rasa's progress goes to the terminal, or to `log` (tests keep their output short).
+    """
     if not force and model_is_current():
         print(f"Model is up to date: {MODEL_PATH.relative_to(REPO_ROOT)}")
         return MODEL_PATH
@@ -57,9 +60,15 @@ def train(force: bool = False) -> Path:
         "--out", str(MODEL_DIR), "--config", "config.yml", "--domain", "domain.yml",
         "--data", *TRAINING_DATA, "--force",
     ]
-    result = subprocess.run(argv, cwd=REPO_ROOT)
+    if log is None:
+        result = subprocess.run(argv, cwd=REPO_ROOT)
+    else:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "wb") as output:
+            result = subprocess.run(argv, cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        raise SystemExit(f"Training failed (exit {result.returncode}); see the messages above.")
+        where = f"see {log}" if log else "see the messages above"
+        raise SystemExit(f"Training failed (exit {result.returncode}); {where}.")
     FINGERPRINT_PATH.write_text(fingerprint())
     print(f"Model trained in {time.monotonic() - started:.0f} s: {MODEL_PATH.relative_to(REPO_ROOT)}")
     return MODEL_PATH

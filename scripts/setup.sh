@@ -54,8 +54,10 @@ if [ -f bot/web/package-lock.json ]; then
   fi
 fi
 
-say "Building the blank spaCy pipeline"
-.venv/bin/python -m bot.nlu.pipeline build var/spacy_en
+if [ ! -f var/spacy_en/meta.json ]; then
+  say "Building the blank spaCy pipeline (no download needed)"
+  .venv/bin/python -m bot.nlu.pipeline build var/spacy_en
+fi
 
 if [ -f bot/storage/__main__.py ]; then
   say "Upgrading the clinic database schema"

@@ -24,7 +24,7 @@ from bot.training import train
 
 @dataclass
 class RasaStack:
-    """Handles to the running servers, and helpers to talk to them over HTTP."""
+    """Handles to the running servers, and helpers to talk to them over HTTP (logs in tmp/log/)."""
 
     stack: Stack
     env: Dict[str, str]
@@ -80,11 +80,11 @@ def _stack_env(tmp: Path) -> Dict[str, str]:
 
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
-    model = train()
     tmp = tmp_path_factory.mktemp("stack")
+    model = train(log=tmp / "train.log")
     env = _stack_env(tmp)
     subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True)
-    stack = Stack(rasa_services(env, model), env)
+    stack = Stack(rasa_services(env, model, run_dir=tmp), env, log_dir=tmp / "log")
     stack.start(progress=lambda line: None)
     try:
         yield RasaStack(
