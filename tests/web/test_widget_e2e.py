@@ -109,7 +109,7 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
     assert asked(latest) == "pain_location"
     assert widget.reply_titles() == ["Lower back", "Knee", "Both", "Somewhere else"]
 
-    events: Dict[int, Callable[[str], List[str]]] = {}
+    done: List[str] = []
 
     def reload_and_answer(key: str) -> List[str]:
         nonlocal widget
@@ -119,6 +119,7 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
         expect(widget.panel).to_be_visible()
         expect(widget.bot_bubbles).to_have_count(len(shown[0]))
         assert (widget.bot_texts(), widget.user_texts()) == shown
+        done.append("reload")
         return answer(widget, key)
 
     def restart_rasa_and_answer(key: str) -> List[str]:
@@ -133,9 +134,11 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
             restarting.join()
         expect(widget.banner).to_contain_text("back online")
         widget.wait_for_turn(before, 120)
+        done.append("restart")
         return widget.bot_texts()[before:]
 
-    events[3], events[6] = reload_and_answer, restart_rasa_and_answer
+    # Early, so they are exercised however far the triage conversation goes.
+    events: Dict[int, Callable[[str], List[str]]] = {0: reload_and_answer, 1: restart_rasa_and_answer}
     for turn in range(60):
         key = asked(latest)
         if key is None:
@@ -143,11 +146,14 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
         latest = events.get(turn, lambda k: answer(widget, k))(key)
     else:
         pytest.fail("the triage never ended: " + " | ".join(widget.bot_texts()[-4:]))
-    assert turn > 6, "the conversation ended before the reload and restart were exercised"
+    ARTIFACTS.mkdir(exist_ok=True)
+    transcript = [text.strip() for text in page.locator(".row").all_inner_texts()]
+    (ARTIFACTS / "widget-e2e-transcript.json").write_text(json.dumps(transcript, indent=1))
+    assert done == ["reload", "restart"], "the conversation ended before the reload and the restart"
 
     session_id = widget.session_id()
     tracker = rasa_stack.tracker(session_id)
-    assert tracker["slots"]["disposition"], " | ".join(widget.bot_texts())
+    assert tracker["slots"]["disposition"], "no disposition; see test-artifacts/widget-e2e-transcript.json"
     assert "not a doctor" in " ".join(latest)
     user_events = [e for e in tracker["events"] if e["event"] == "user"]
     message_ids = [(e.get("metadata") or {}).get("message_id") for e in user_events]
@@ -155,10 +161,6 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
     assert {e["input_channel"] for e in user_events} == {"socketio"}
     assert len(user_events) == len(widget.user_texts()) + 1  # + the hidden first message
     assert widget.csp_violations() == []
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "widget-e2e-transcript.json").write_text(
-        json.dumps({"turns": turn, "disposition": tracker["slots"]["disposition"]})
-    )
 
 
 @pytest.mark.parametrize(
@@ -177,6 +179,7 @@ def test_screenshots_at_the_location_question(
     widget.open()
     consent(widget)
     expect(widget.quick_replies.get_by_text("Knee", exact=True)).to_be_visible()
+    page.mouse.move(0, 0)  # no hover highlight in the picture
     page.wait_for_timeout(300)  # let the panel's entry animation finish
     screenshot(page, name, for_docs=True)
     context.close()
