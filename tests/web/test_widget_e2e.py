@@ -180,7 +180,6 @@ def test_screenshots_at_the_location_question(
     consent(widget)
     expect(widget.quick_replies.get_by_text("Knee", exact=True)).to_be_visible()
     page.mouse.move(0, 0)  # no hover highlight in the picture
-    page.wait_for_timeout(300)  # let the panel's entry animation finish
     screenshot(page, name, for_docs=True)
     context.close()
 

@@ -42,6 +42,11 @@ class Widget:
     def open(self) -> None:
         self.launcher.click()
         expect(self.panel).to_be_visible()
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait for the panel's entry animation to end."""
+        self.panel.evaluate("e => Promise.all(e.getAnimations().map(a => a.finished))")
 
     def say(self, text: str) -> None:
         self.input.fill(text)
