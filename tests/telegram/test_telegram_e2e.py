@@ -11,7 +11,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 from tg_fake_api import SECRET, Call, FakeBotApi
-from tg_latency import measure_webhook_latency, summary
+from tg_latency import REST, WEBHOOK, measure_rest_latency, measure_webhook_latency, summary
 from tg_patient import Patient, titles
 
 from bot.triage import DISPOSITIONS
@@ -38,6 +38,10 @@ def question(replies: List[Call]) -> Call:
     """The message of a turn that carries buttons, else its last message."""
     with_buttons = [message for message in replies if message.keyboard]
     return with_buttons[-1] if with_buttons else replies[-1]
+
+
+def texts_of(messages: List[Call]) -> List[str]:
+    return [message.params["text"] for message in messages]
 
 
 def callback_payloads(message: Call) -> List[str]:
@@ -103,14 +107,19 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
         asked = question(replies)
         seen_location_buttons |= any("lower_back" in payload for payload in callback_payloads(asked))
         if asked.keyboard:
-            replies = patient.tap(asked, "No" if "No" in titles(asked) else None)
+            answer = patient.tap(asked, "No" if "No" in titles(asked) else None)
         elif asked.params["text"].rstrip().endswith("?"):
-            replies = patient.say("skip")
+            answer = patient.say("skip")
         else:
             break  # the conversation stopped asking
+        if texts_of(answer) == texts_of(replies):
+            break  # the same reply again: stuck
+        replies = answer
 
-    assert rasa_stack.slot(chat, "disposition") in DISPOSITIONS
-    assert seen_location_buttons
+    transcript = [(m.params["text"][:80], titles(m)) for m in patient.messages()]
+    print("\n".join(map(str, transcript)))
+    assert rasa_stack.slot(chat, "disposition") in DISPOSITIONS, transcript
+    assert seen_location_buttons, transcript
     assert rasa_stack.slot(chat, "consent") is True
     commands = stack_api.calls_of("setMyCommands")[0].params["commands"]
     assert [command["command"] for command in commands] == ["start", "restart", "forget", "help"]
@@ -119,8 +128,9 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
 
 def test_webhook_latency(rasa_stack: Any, stack_api: FakeBotApi) -> None:
     latencies = measure_webhook_latency(stack_api, rasa_stack.rasa_url, SECRET, count=30)
+    rest = measure_rest_latency(rasa_stack.rasa_url, count=30)
 
-    print("\n" + summary(latencies))
+    print(f"\n{summary(WEBHOOK, latencies)}\n{summary(REST, rest)}")
     assert len(latencies) == 30
     assert sorted(latencies)[15] < 5000
 

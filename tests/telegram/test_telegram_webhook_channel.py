@@ -209,3 +209,13 @@ def test_a_body_that_is_not_an_update_is_a_bad_request(host: ChannelHost) -> Non
         host.webhook_url, data="not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10
     )
     assert reply.status_code == 400
+
+
+def test_a_429_on_the_reply_is_retried_and_the_reply_arrives(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    fake_api.fail("sendMessage", status=429, retry_after=1)
+
+    post(host, fake_api.message_update(CHAT, "hello"))
+
+    attempts = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)
+    assert [call.params["text"] for call in attempts] == ["Noted.", "Noted."]
+    assert attempts[1].at - attempts[0].at >= 0.95

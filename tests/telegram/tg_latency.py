@@ -6,6 +6,7 @@ against a Rasa server started with TELEGRAM_API_BASE_URL=http://127.0.0.1:PORT/b
     .venv/bin/python tests/telegram/tg_latency.py --rasa-url http://127.0.0.1:5005 --port 8765
 
 Each update is "/start" from a new chat; the clock stops at the first sendMessage.
+For comparison it also times the same first message over Rasa's REST channel.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ import requests
 from tg_fake_api import SECRET, TOKEN, FakeBotApi
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK = "Telegram webhook update -> first sendMessage"
+REST = "REST /greet -> whole reply (no Telegram)"
 
 
 def measure_webhook_latency(
@@ -37,11 +40,24 @@ def measure_webhook_latency(
     return latencies
 
 
-def summary(latencies: List[float]) -> str:
+def measure_rest_latency(rasa_url: str, count: int = 30, first_sender: int = 9_200_000) -> List[float]:
+    """The same first message over Rasa's REST channel, for comparison (whole reply, no Telegram)."""
+    latencies = []
+    for sender in range(first_sender, first_sender + count):
+        started = time.perf_counter()
+        reply = requests.post(
+            f"{rasa_url}/webhooks/rest/webhook", json={"sender": str(sender), "message": "/greet"}, timeout=60
+        )
+        reply.raise_for_status()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def summary(what: str, latencies: List[float]) -> str:
     ordered = sorted(latencies)
     p90 = ordered[int(0.9 * (len(ordered) - 1))]
     return (
-        f"webhook update -> sendMessage over {len(ordered)} updates: median {statistics.median(ordered):.0f} ms, "
+        f"{what} over {len(ordered)} messages: median {statistics.median(ordered):.0f} ms, "
         f"p90 {p90:.0f} ms, min {ordered[0]:.0f} ms, max {ordered[-1]:.0f} ms"
     )
 
@@ -55,7 +71,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=30)
     args = parser.parse_args()
     with FakeBotApi(args.token, args.port) as fake:
-        print(summary(measure_webhook_latency(fake, args.rasa_url.rstrip("/"), args.secret, args.count)))
+        rasa_url = args.rasa_url.rstrip("/")
+        print(summary(WEBHOOK, measure_webhook_latency(fake, rasa_url, args.secret, args.count)))
+        print(summary(REST, measure_rest_latency(rasa_url, args.count)))
 
 
 if __name__ == "__main__":
