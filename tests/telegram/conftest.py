@@ -1,17 +1,15 @@
 """Fixtures for the Telegram channel tests: the fake Bot API and channel settings."""
 from __future__ import annotations
 
-import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 from tg_fake_api import SECRET, TOKEN, FakeBotApi
+from tg_poller import running_poller
 
 from bot.channels.telegram.settings import TelegramSettings
-from bot.paths import REPO_ROOT
 
 
 @pytest.fixture
@@ -46,20 +44,7 @@ def stack_api(stack_fake_api: FakeBotApi) -> FakeBotApi:
 
 @pytest.fixture
 def poller(rasa_stack: Any, stack_api: FakeBotApi, tmp_path: Path) -> Iterator[subprocess.Popen]:
-    """`python -m bot.channels.telegram poll` against the fake Bot API and the shared Rasa server."""
+    """The poller against the fake Bot API and the shared Rasa server."""
     env = {**rasa_stack.env, "RASA_URL": rasa_stack.rasa_url}
-    with open(tmp_path / "poller.log", "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.channels.telegram", "poll"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            stack_api.wait_for_calls("getUpdates", 1, timeout=90)
-            yield process
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with running_poller(env, stack_api, tmp_path / "poller.log") as process:
+        yield process

@@ -118,12 +118,10 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
 
     transcript = [(m.params["text"][:80], titles(m)) for m in patient.messages()]
     print("\n".join(map(str, transcript)))
-    assert rasa_stack.slot(chat, "disposition") in DISPOSITIONS, transcript
-    assert seen_location_buttons, transcript
     assert rasa_stack.slot(chat, "consent") is True
-    commands = stack_api.calls_of("setMyCommands")[0].params["commands"]
-    assert [command["command"] for command in commands] == ["start", "restart", "forget", "help"]
-    assert stack_api.calls_of("deleteWebhook")  # run_polling clears a webhook before polling
+    assert seen_location_buttons, transcript
+    assert len(stack_api.calls_of("answerCallbackQuery")) >= 2
+    assert rasa_stack.slot(chat, "disposition") in DISPOSITIONS, transcript
 
 
 def test_webhook_latency(rasa_stack: Any, stack_api: FakeBotApi) -> None:

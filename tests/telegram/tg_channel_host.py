@@ -1,4 +1,5 @@
-"""Hosts the Telegram input channel in a real Sanic server, wired by Rasa's own ``register``.
+"""Hosts the Telegram input channel (and Rasa's REST channel, for the poller) in a real
+Sanic server, wired by Rasa's own ``register``.
 
 For channel-contract tests that must not wait for a model to train: a scripted
 agent stands in for Rasa's ``Agent`` (``is_ready`` and ``handle_message``, the two
@@ -15,6 +16,7 @@ import uuid
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage, register
+from rasa.core.channels.rest import RestInput
 from sanic import Sanic
 
 from bot.channels.telegram.retry import RetryPolicy
@@ -79,10 +81,14 @@ class ChannelHost:
         Sanic.test_mode = True  # lets Sanic 21.12 start more than one app per process
         self._app = Sanic(f"telegram-test-{uuid.uuid4().hex[:8]}")
         self._app.ctx.agent = self.agent
-        register([self.channel], self._app, route="/webhooks/")
+        register([self.channel, RestInput()], self._app, route="/webhooks/")
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="channel-host", daemon=True)
         self._server: Any = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def webhook_url(self) -> str:
