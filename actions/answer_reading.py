@@ -7,12 +7,15 @@ not fit the question.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
 
 from actions.answers import UNKNOWN
 from bot.nlu import parsers
@@ -112,3 +115,20 @@ def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, hint: str
         return []
     dispatcher.utter_message(response="utter_did_not_understand_answer", answer_hint=hint)
     return [count_reask(tracker)]
+
+
+class AnswerReadingForm(FormValidationAction, ABC):
+    """A form that reads and checks each answer while extracting it (get_extraction_events).
+
+    The SDK's default validation step would then drop every slot that is no longer
+    in required_slots, such as the answer just given, so this keeps them all.
+    """
+
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form name>."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return [SlotSet(name, value) for name, value in tracker.slots_to_validate().items()]

@@ -13,11 +13,10 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.answer_reading import latest_entity, not_understood
+from actions.answer_reading import AnswerReadingForm, latest_entity, not_understood
 from actions.clinic_facts import clinic
 from actions.corrections import red_flag_events
 from actions.storage_access import unit_of_work
@@ -112,7 +111,7 @@ class ActionAskBookingConfirmed(Action):
         return []
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(AnswerReadingForm):
     """Reads buttons and free text for each booking question; bad input is re-asked with an example."""
 
     def name(self) -> Text:

@@ -18,15 +18,14 @@ from typing import Any, Callable, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.answer_reading import answer_kind, count_reask, not_understood, read_answer
+from actions.answer_reading import AnswerReadingForm, answer_kind, count_reask, not_understood, read_answer
 from actions.answers import UNKNOWN, answers_from_tracker
 from actions.corrections import correction_events, red_flag_events
 from bot.triage import pattern_questions, screen_questions
 
-class TriageFormValidation(FormValidationAction):
+class TriageFormValidation(AnswerReadingForm):
     """Shared behaviour of the two triage forms; subclasses name the form and its questions."""
 
     questions: Callable[[Dict[str, Any]], List[str]]
