@@ -215,12 +215,19 @@
     return row;
   }
 
+  /* A shown entry is only trimmed in place (sent, replies used): replacing it would make
+     screen readers announce it again through the live region. */
   function renderEntry(entry) {
     const existing = log.querySelector('[data-entry="' + entry.id + '"]');
-    const node = entryNode(entry);
-    if (existing) existing.replaceWith(node);
-    else log.append(node);
-    log.scrollTop = log.scrollHeight;
+    if (!existing) {
+      log.append(entryNode(entry));
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    if (!entry.pending) existing.querySelectorAll(".pending").forEach((node) => node.remove());
+    if (!entry.replies || !entry.replies.length) {
+      existing.querySelectorAll(".quick-replies").forEach((node) => node.remove());
+    }
   }
 
   function renderAll() {
