@@ -6,7 +6,7 @@ depend on the kind of answer; free text is always accepted too.
 """
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -68,7 +68,7 @@ def buttons_for(key: str) -> List[Dict[str, str]]:
     return YES_NO if key.startswith("rf_") else YES_NO_SKIP
 
 
-class AskTriageQuestion(Action):
+class AskTriageQuestion(Action, ABC):
     """Ask one triage question; the subclasses below, one per key, fix the key."""
 
     key: str

@@ -68,3 +68,9 @@ def test_every_intent_has_a_rule_or_story():
     answers_only.add("restart")  # Rasa's built-in rule runs action_restart (ours: actions/privacy.py)
     missing = [i for i in DOMAIN["intents"] if f"intent: {i}\n" not in DIALOGUE and i not in answers_only]
     assert missing == []
+
+
+def test_every_intent_has_words_for_the_fallback_question():
+    from actions.fallback import MEANINGS
+
+    assert set(DOMAIN["intents"]) - {"report_red_flag"} <= set(MEANINGS)

@@ -170,3 +170,18 @@ def test_forget_me_deletes_the_conversation(rasa_stack):
     tracker = rasa_stack.tracker(patient.sender)
     assert tracker["slots"].get("consent") is None
     assert all(e.get("event") != "user" for e in tracker["events"]), "old messages are still stored"
+
+
+@pytest.mark.parametrize("odd", ["", "🦶🦶🦶", "x" * 20000, "¿Dónde está la clínica?", "asdkjh qwpoe zzz"])
+def test_odd_input_gets_an_answer_and_loses_nothing(rasa_stack, odd):
+    patient = Patient(rasa_stack, new_sender(), {})
+    patient.start()
+    key = asked_key(patient.say("knee"))
+    replies = patient.say(odd)
+    if odd:
+        assert texts(replies), "every non-empty message gets an answer"
+    assert rasa_stack.slot(patient.sender, "pain_location") == "knee"
+    assert rasa_stack.slot(patient.sender, key) is None
+    replies = patient.say("/deny")
+    assert rasa_stack.slot(patient.sender, key) is False
+    assert asked_key(replies) not in (None, key)
