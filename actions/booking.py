@@ -7,12 +7,14 @@ storage layer's outbox, in the same transaction as the booking.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
@@ -101,54 +103,66 @@ def _cleared() -> List[EventType]:
     return [SlotSet(slot, None) for slot in CLEARED_AFTER_BOOKING]
 
 
-class ActionOfferCancel(Action):
+class ExistingBookingAction(Action, ABC):
+    """Acts on the conversation's upcoming booking; says so when there is none or the database is down."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name."""
+
+    @abstractmethod
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
+        """What to do with the booking, inside the unit of work."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        try:
+            with unit_of_work() as session:
+                booking = active_booking_for(session, tracker.sender_id)
+                if booking is not None:
+                    return self.act(dispatcher, session, booking)
+        except (BookingError, SQLAlchemyError) as problem:
+            logger.warning("Could not change a booking: %s", type(problem).__name__)
+            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            return [SlotSet("booking_route", "none")]
+        dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
+        return [SlotSet("booking_route", "none")]
+
+
+class ActionOfferCancel(ExistingBookingAction):
     """Show the upcoming booking and ask to confirm the cancellation."""
 
     def name(self) -> Text:
         return "action_offer_cancel"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        with unit_of_work() as session:
-            booking = active_booking_for(session, tracker.sender_id)
-            if booking is None:
-                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
-                return [SlotSet("booking_route", "none")]
-            dispatcher.utter_message(response="utter_ask_cancel_confirm", booking=_describe(booking))
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
+        dispatcher.utter_message(response="utter_ask_cancel_confirm", booking=_describe(booking))
         return [SlotSet("booking_route", "cancel")]
 
 
-class ActionCancelBooking(Action):
+class ActionCancelBooking(ExistingBookingAction):
+    """Cancel the upcoming booking (confirmed by the patient); the slot is free again."""
+
     def name(self) -> Text:
         return "action_cancel_booking"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        with unit_of_work() as session:
-            booking = active_booking_for(session, tracker.sender_id)
-            if booking is None:
-                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
-                return []
-            cancel_booking(session, booking.id)
-            dispatcher.utter_message(response="utter_booking_cancelled", booking=_describe(booking))
-        return []
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
+        cancel_booking(session, booking.id)
+        dispatcher.utter_message(response="utter_booking_cancelled", booking=_describe(booking))
+        return [SlotSet("booking_route", None)]
 
 
-class ActionStartMove(Action):
+class ActionStartMove(ExistingBookingAction):
     """Moving a booking: the booking form runs again for location and time only."""
 
     def name(self) -> Text:
         return "action_start_move"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        with unit_of_work() as session:
-            booking = active_booking_for(session, tracker.sender_id)
-            if booking is None:
-                dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
-                return [SlotSet("booking_route", "none")]
-            dispatcher.utter_message(response="utter_moving_booking", booking=_describe(booking))
-            return [SlotSet("moving_booking_id", str(booking.id)), SlotSet("booking_location", None),
-                    SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
-                    SlotSet("patient_name", booking.patient_name), SlotSet("slot_page", 0),
-                    SlotSet("booking_route", "book")]
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
+        dispatcher.utter_message(response="utter_moving_booking", booking=_describe(booking))
+        return [SlotSet("moving_booking_id", str(booking.id)), SlotSet("booking_location", None),
+                SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
+                SlotSet("patient_name", booking.patient_name), SlotSet("slot_page", 0),
+                SlotSet("booking_route", "book")]
 
 
 def _describe(booking: Booking) -> str:
