@@ -97,7 +97,8 @@ def rasa_services(env: Dict[str, str], model: Path, run_dir: Path = VAR_DIR) -> 
         Service(
             "rasa",
             [
-                str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+                # "--auth-token=..." in one word: a random token may start with "-".
+                str(VENV_BIN / "rasa"), "run", "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}",
                 "--port", str(rasa_port), "--model", str(model),
                 "--credentials", "credentials.yml", "--endpoints", str(endpoints),
                 "--cors", *(origins or ["http://localhost:8080"]),

@@ -88,3 +88,11 @@ def test_a_failed_forget_keeps_the_conversation(tmp_path: Path):
     tracker.update(ActionExecuted("action_forget_me"))  # no AllSlotsReset: the erase failed
     asyncio.run(store.save(tracker))
     assert asyncio.run(store.retrieve("patient-2")) is not None
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_as_one_argument(tmp_path: Path):
+    from bot.launcher import rasa_services
+
+    env = {"RASA_PORT": "5005", "ACTION_PORT": "5055", "RASA_AUTH_TOKEN": "-starts-with-dash"}
+    rasa = next(s for s in rasa_services(env, tmp_path / "m.tar.gz", run_dir=tmp_path) if s.name == "rasa")
+    assert "--auth-token=-starts-with-dash" in rasa.argv
