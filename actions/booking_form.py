@@ -133,7 +133,7 @@ class ValidateBookingForm(AnswerReadingForm):
 
     def read_booking_location(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         chosen = latest_entity(tracker, "location")
-        location = clinic().location(chosen) if chosen in {l.id for l in clinic().locations} else None
+        location = clinic().location(chosen) if chosen in {loc.id for loc in clinic().locations} else None
         location = location or _location_from_text(tracker.latest_message.get("text") or "")
         if location is None:
             return not_understood(dispatcher, tracker, "Please pick one of our locations: "

@@ -25,6 +25,7 @@ from actions.answers import UNKNOWN, answers_from_tracker
 from actions.corrections import correction_events, red_flag_events
 from bot.triage import pattern_questions, screen_questions
 
+
 class TriageFormValidation(AnswerReadingForm):
     """Shared behaviour of the two triage forms; subclasses name the form and its questions."""
 
@@ -58,6 +59,7 @@ class TriageFormValidation(AnswerReadingForm):
         if corrections:
             return corrections
         return not_understood(dispatcher, tracker, answer_kind(requested).hint)
+
 
 class ValidateScreenForm(TriageFormValidation):
     """Red-flag screen, then the questions whose answers point away from the feet."""
