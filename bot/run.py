@@ -40,23 +40,42 @@ def extra_services(env: Dict[str, str]) -> List[Service]:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """Treat SIGTERM like Ctrl-C so the services are stopped the same way."""
+    """SIGTERM and SIGINT stop the services the same way as Ctrl-C."""
     raise KeyboardInterrupt
 
 
 def main() -> int:
     env = build_env()
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)  # also when started in the background, where SIGINT is ignored
     try:
         check_reachable(tracker_db_url())
-        stack = Stack(rasa_services(env, MODEL_PATH) + extra_services(env), env)
+    except DatabaseUnavailable as error:
+        print(f"\nCould not start: {error}", file=sys.stderr)
+        return 1
+    stack = Stack(rasa_services(env, MODEL_PATH) + extra_services(env), env)
+    try:
         print("Starting the action server, the Rasa server, the website and the staff pages...")
         started = time.monotonic()
         stack.start()
-    except (DatabaseUnavailable, LaunchError) as error:
-        print(f"\nCould not start: {error}", file=sys.stderr)
+        print(ready_message(env, time.monotonic() - started))
+        while True:
+            stack.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    except LaunchError as error:
+        print(f"\nCould not run: {error}", file=sys.stderr)
         return 1
-    print(
-        f"\nReady in {time.monotonic() - started:.0f} s.\n"
+    finally:
+        stack.stop()
+    print("Stopped.")
+    return 0
+
+
+def ready_message(env: Dict[str, str], seconds: float) -> str:
+    return (
+        f"\nReady in {seconds:.0f} s.\n"
         f"  Chat on the website:  http://localhost:{env['WEB_PORT']}/\n"
         f"  REST API:             POST http://localhost:{env['RASA_PORT']}/webhooks/rest/webhook"
         ' {"sender": "me", "message": "hi"}\n'
@@ -65,20 +84,6 @@ def main() -> int:
         f"  Logs:                 var/log/\n"
         "Press Ctrl-C to stop."
     )
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        while True:
-            stack.check_alive()
-            time.sleep(1)
-    except KeyboardInterrupt:
-        print("\nStopping...")
-    except LaunchError as error:
-        print(f"\nA service stopped: {error}", file=sys.stderr)
-        return 1
-    finally:
-        stack.stop()
-    print("Stopped.")
-    return 0
 
 
 if __name__ == "__main__":
