@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator, List
 
+from tests.support.json_http import reply_json
+
 
 class FakeTelegram:
     def __init__(self, token: str, fail_first: int = 0) -> None:
@@ -29,12 +31,7 @@ def telegram_api(fake: FakeTelegram) -> Iterator[FakeTelegram]:
             else:
                 status, answer = 200, {"ok": True, "result": {"message_id": len(fake.requests), "date": 0,
                                                               "chat": {"id": body["chat_id"], "type": "group"}}}
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            reply_json(self, status, answer)
 
         def log_message(self, *args) -> None:
             pass

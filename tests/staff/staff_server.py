@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 from aiohttp import web
 
 from bot.launcher import free_port
+
+from tests.support.json_http import reply_json
 
 
 @contextmanager
@@ -56,12 +57,7 @@ def fake_rasa(token: str, trackers: Dict[str, dict]) -> Iterator[FakeRasa]:
                 status, body = 200, trackers[conversation]
             else:
                 status, body = 404, {"message": "not found"}
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            reply_json(self, status, body)
 
         def log_message(self, *args) -> None:
             pass

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
 
+from widget_page import CSP_PROBE
 from widget_servers import (
     FIXED_CHANNEL,
     ScriptedStack,
@@ -59,3 +61,12 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh desktop-sized page context that records CSP violations."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(CSP_PROBE)
+    yield context
+    context.close()

@@ -8,24 +8,15 @@ exact counts of what reached the bot. test_widget_e2e.py drives the real bot.
 from __future__ import annotations
 
 import json
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from scripted_rasa import GREETING
-from widget_page import CSP_PROBE, Widget, launcher_ready_ms, run_axe, screenshot
+from widget_page import Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ScriptedStack, received_by_bot, static_page
 
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.add_init_script(CSP_PROBE)
-    yield context
-    context.close()
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from bot.triage import QUESTIONS
 from tests.e2e.patient import NO_RED_FLAGS
-from widget_page import CSP_PROBE, Widget, launcher_ready_ms, run_axe, screenshot
+from widget_page import Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ServerProcess, start_web_server
 
 pytestmark = pytest.mark.e2e
@@ -54,14 +54,6 @@ def site(rasa_stack) -> Iterator[ServerProcess]:
     server = start_web_server(rasa_stack.web_port, rasa_stack.rasa_url)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.add_init_script(CSP_PROBE)
-    yield context
-    context.close()
 
 
 def asked(texts: List[str]) -> Optional[str]:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from bot.web.assets import AXE_CORE
 from widget_servers import ARTIFACTS, REPO_ROOT
