@@ -8,7 +8,7 @@ export STAFF_PORT ?= 8081
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test setup train shell staff-user telegram-webhook nlu-eval bench clean
+.PHONY: run test setup train shell staff-user telegram-webhook nlu-eval clean
 
 ## Set up what changed, train if needed, start everything; Ctrl-C stops it all.
 run:
@@ -33,9 +33,10 @@ shell: setup
 	@mkdir -p var/log; trap 'kill %1' EXIT; .venv/bin/rasa run actions --port $(ACTION_PORT) >var/log/actions-shell.log 2>&1 & \
 	  .venv/bin/rasa shell --model models/triage.tar.gz --endpoints var/endpoints.yml
 
-## Create a staff login for the staff pages: make staff-user USER=alice
+## Create a staff login for the staff pages: make staff-user NAME=alice
 staff-user: setup
-	@$(PY) -m bot.staff create-user $(USER)
+	@test -n "$(NAME)" || { echo "Say whose login to create: make staff-user NAME=alice" >&2; exit 2; }
+	@$(PY) -m bot.staff create-user "$(NAME)"
 
 ## Register the Telegram webhook: make telegram-webhook URL=https://example.org/webhooks/telegram/webhook
 telegram-webhook: setup

@@ -79,7 +79,7 @@ def ready_message(env: Dict[str, str], seconds: float) -> str:
         f"  Chat on the website:  http://localhost:{env['WEB_PORT']}/\n"
         f"  REST API:             POST http://localhost:{env['RASA_PORT']}/webhooks/rest/webhook"
         ' {"sender": "me", "message": "hi"}\n'
-        f"  Staff pages:          http://localhost:{env['STAFF_PORT']}/  (create a login: make staff-user)\n"
+        f"  Staff pages:          http://localhost:{env['STAFF_PORT']}/  (create a login: make staff-user NAME=alice)\n"
         f"  Telegram:             {'polling' if env.get('TELEGRAM_TOKEN') else 'off (set TELEGRAM_TOKEN)'}\n"
         f"  Logs:                 var/log/\n"
         "Press Ctrl-C to stop."
