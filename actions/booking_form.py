@@ -82,8 +82,8 @@ class ActionAskBookingSlot(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
             slots = _offered(tracker)
-        except SQLAlchemyError:
-            logger.exception("Could not read free slots")
+        except SQLAlchemyError as error:
+            logger.error("Could not read free slots: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
             return []
         if not slots:

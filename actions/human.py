@@ -69,8 +69,8 @@ class ActionRecordCallback(Action):
                     session, tracker.sender_id, channel_of(tracker), tracker.get_slot("patient_name"),
                     tracker.get_slot("patient_phone"), reason="Asked to talk to a person in the chat",
                 )
-        except (SQLAlchemyError, InvalidInput):
-            logger.exception("Could not record a callback request")
+        except (SQLAlchemyError, InvalidInput) as error:
+            logger.error("Could not record a callback request: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
             return []
         dispatcher.utter_message(response="utter_callback_recorded")

@@ -90,8 +90,8 @@ def _store(tracker: Tracker, answers: Dict[str, Any], result: TriageResult) -> N
     try:
         with unit_of_work() as session:
             save_assessment(session, tracker.sender_id, channel_of(tracker), answers, result.to_dict())
-    except SQLAlchemyError:
-        logger.exception("Could not store an assessment")
+    except SQLAlchemyError as error:
+        logger.error("Could not store an assessment: %s", type(error).__name__)
 
 
 class ActionUpdateAnswer(Action):

@@ -49,8 +49,8 @@ class ActionForgetMe(Action):
         try:
             with unit_of_work() as session:
                 forgotten = forget_conversation(session, tracker.sender_id)
-        except SQLAlchemyError:
-            logger.exception("Could not erase a sender's records")
+        except SQLAlchemyError as error:
+            logger.error("Could not erase a sender's records: %s", type(error).__name__)
             dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
             return [ActiveLoop(None)]
         logger.info("Forgot a sender: %s", forgotten)

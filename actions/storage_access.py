@@ -1,4 +1,8 @@
-"""The clinic database as the actions use it: one short transaction per action."""
+"""The clinic database as the actions use it: one short transaction per action.
+
+Failures are logged by exception type only: SQLAlchemy's messages carry the
+statement's parameters, which can be health answers or contact details.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
