@@ -84,7 +84,11 @@ def read_answer(key: str, tracker: Tracker) -> Reading:
     text = message.get("text") or ""
     if intent.get("name") == "skip" and intent.get("confidence", 0) >= CONFIDENT:
         return Reading(UNKNOWN, True)
-    if kind is YES_NO_KIND and intent.get("confidence", 0) >= CONFIDENT and intent.get("name") in YES_NO_INTENTS:
+    # A yes/no intent counts for a button or for words; text without letters (emoji, symbols)
+    # is left to the parser, so "🦶🦶" is re-asked rather than read as "yes" to a red flag.
+    has_words = text.startswith("/") or any(ch.isalpha() for ch in text)
+    if (kind is YES_NO_KIND and has_words and intent.get("confidence", 0) >= CONFIDENT
+            and intent.get("name") in YES_NO_INTENTS):
         return Reading(YES_NO_INTENTS[intent["name"]], True)
     if text.startswith("/"):  # a button payload: its entity carries the value
         entity_value = latest_entity(tracker, kind.entity) if kind.entity else None
