@@ -16,10 +16,16 @@ from typing import Any, Dict, List
 
 import pytest
 import requests
+from hypothesis import HealthCheck, settings
 
 from bot.launcher import Stack, free_port, rasa_services
 from bot.paths import REPO_ROOT
 from bot.training import train
+
+# Property tests: `make test` runs thousands of examples, `make test-fast` (HYPOTHESIS_PROFILE=fast) fewer.
+settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass

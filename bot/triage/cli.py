@@ -1,6 +1,15 @@
-"""Command line: `python -m bot.triage assess [--file F] [--explain]` and `vignettes FILE`.
+"""Command line: `python -m bot.triage assess | next | vignettes FILE | interview-stats FILE`.
 
-Exit codes: 0 done, 1 an emergency vignette was not safe, 2 invalid input.
+    assess [--file F] [--explain]   one JSON object of answers -> the result
+    next                            {"answers": {...}, "unsure": [...]} (or bare answers) on stdin
+                                    -> {"question": {...}} or, when the interview is over,
+                                    {"disposition", "likelihood", "reasons"}
+    vignettes FILE                  the vignette figures
+    interview-stats FILE            every vignette through the interview: questions asked
+    doc-tables                      the tables of docs/clinical-model.md, from the model
+
+Exit codes: 0 done, 1 a requirement failed (an emergency vignette not safe, the
+interview disagreeing with assess), 2 invalid input.
 """
 from __future__ import annotations
 
@@ -10,9 +19,12 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from .answers import InvalidAnswers
+from .doc_tables import all_rows
 from .engine import assess
 from .explain import explain
+from .interview import next_question
+from .keys import InvalidAnswers
+from .stats import report as stats_report, run_all
 from .vignettes import evaluate, load_vignettes, report
 
 INVALID_INPUT = 2
@@ -25,23 +37,34 @@ def main(argv: Optional[Sequence[str]] = None, stdin: TextIO = sys.stdin,
     assess_cmd = commands.add_parser("assess", help="triage one JSON object of answers")
     assess_cmd.add_argument("--file", type=Path, help="read the answers from this file instead of stdin")
     assess_cmd.add_argument("--explain", action="store_true", help="print a readable breakdown instead of JSON")
-    vignettes_cmd = commands.add_parser("vignettes", help="run a vignette file and print the figures")
-    vignettes_cmd.add_argument("file", type=Path)
+    next_cmd = commands.add_parser("next", help="the next interview question for the answers on stdin")
+    next_cmd.add_argument("--file", type=Path, help="read the input from this file instead of stdin")
+    commands.add_parser("doc-tables", help="print the tables of docs/clinical-model.md from the model")
+    for name, text in (("vignettes", "run a vignette file and print the figures"),
+                       ("interview-stats", "run every vignette through the interview and count the questions")):
+        commands.add_parser(name, help=text).add_argument("file", type=Path)
     args = parser.parse_args(argv)
-    if args.command == "vignettes":
-        return _vignettes(args.file, stdout, stderr)
-    return _assess(args.file, args.explain, stdin, stdout, stderr)
-
-
-def _assess(file: Optional[Path], explained: bool, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        text = file.read_text(encoding="utf-8") if file else stdin.read()
-        answers = json.loads(text)
-        if not isinstance(answers, dict):
-            raise InvalidAnswers("<answers>", "expected one JSON object of answers")
-        output = explain(answers) if explained else json.dumps(assess(answers).to_dict(), indent=2)
+        if args.command == "doc-tables":
+            print(all_rows(), file=stdout)
+            return 0
+        if args.command == "vignettes":
+            _, figures = evaluate(load_vignettes(args.file))
+            print(report(figures), file=stdout)
+            return 0 if figures.emergency_safe == figures.emergency_total else 1
+        if args.command == "interview-stats":
+            text, ok = stats_report(run_all(load_vignettes(args.file)))
+            print(text, file=stdout)
+            return 0 if ok else 1
+        data = json.loads(args.file.read_text(encoding="utf-8") if args.file else stdin.read())
+        if args.command == "next":
+            output = json.dumps(_next(data), indent=2)
+        else:
+            if not isinstance(data, dict):
+                raise InvalidAnswers("<answers>", "expected one JSON object of answers")
+            output = explain(data) if args.explain else json.dumps(assess(data).to_dict(), indent=2)
     except OSError as error:
-        print(f"error: cannot read {file}: {error.strerror}", file=stderr)
+        print(f"error: cannot read {error.filename}: {error.strerror}", file=stderr)
         return INVALID_INPUT
     except json.JSONDecodeError as error:
         print(f"error: invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}", file=stderr)
@@ -49,16 +72,24 @@ def _assess(file: Optional[Path], explained: bool, stdin: TextIO, stdout: TextIO
     except InvalidAnswers as error:
         print(f"error: invalid answers: {error}", file=stderr)
         return INVALID_INPUT
+    except ValueError as error:  # a malformed vignette file
+        print(f"error: {error}", file=stderr)
+        return INVALID_INPUT
     print(output, file=stdout)
     return 0
 
 
-def _vignettes(file: Path, stdout: TextIO, stderr: TextIO) -> int:
-    try:
-        vignettes = load_vignettes(file)
-        _, figures = evaluate(vignettes)
-    except (OSError, ValueError) as error:
-        print(f"error: {error}", file=stderr)
-        return INVALID_INPUT
-    print(report(figures), file=stdout)
-    return 0 if figures.emergency_safe == figures.emergency_total else 1
+def _next(data: object) -> dict:
+    """The `next` contract: a question, or the result once the interview is over."""
+    if not isinstance(data, dict):
+        raise InvalidAnswers("<input>", 'expected {"answers": {...}} or one JSON object of answers')
+    wrapped = isinstance(data.get("answers"), dict) and set(data) <= {"answers", "unsure"}
+    answers = data["answers"] if wrapped else data
+    unsure = data.get("unsure", []) if wrapped else []
+    if not isinstance(unsure, list):
+        raise InvalidAnswers("<unsure>", "expected a list of checklist ids")
+    question = next_question(answers, unsure)
+    if question is not None:
+        return {"question": question.to_dict()}
+    result = assess(answers).to_dict()
+    return {key: result[key] for key in ("disposition", "likelihood", "reasons")}

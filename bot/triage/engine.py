@@ -1,43 +1,50 @@
-"""assess(): red flags first, then "points away", then the score decides."""
+"""assess(): red flags first, then "points away", then self-care, then the score decides."""
 from __future__ import annotations
 
 from typing import Mapping
 
-from .answers import validate_answers
-from .model import DURATION_WEEKS, MODEL, PAIN_SEVERITY
-from .result import TriageResult
+from .answers import effective_answers, validate_answers
+from .conditions import all_hold
+from .model import MODEL, Model
+from .result import Reason, TriageResult
 from .rules import apply_rules
-from .score import score_answers
+from .score import lacks_a_sign, score_answers
 
 
-def assess(answers: Mapping[str, object]) -> TriageResult:
-    """Triage one set of answers; raises InvalidAnswers naming the bad key."""
-    checked = validate_answers(answers)
-    rules = apply_rules(checked)
-    scored = score_answers(checked)
+def assess(answers: Mapping[str, object], model: Model = MODEL) -> TriageResult:
+    """Triage one set of answers; raises InvalidAnswers naming the bad key.
+
+    Answers to questions that do not apply (a knee item with back pain) and to
+    retired keys are accepted and ignored, as the interview never asks them.
+    """
+    effective = effective_answers(validate_answers(answers, model), model)
+    rules = apply_rules(effective, model)
+    scored = score_answers(effective, model)
+    disposition, extra = rules.disposition, ()
+    if disposition is None:
+        disposition, extra = _without_rules(effective, scored.likelihood, model)
     return TriageResult(
-        disposition=rules.disposition or _score_disposition(scored.likelihood, checked),
+        disposition=disposition,
         red_flags=rules.red_flags,
         likelihood=scored.likelihood,
         score=scored.score,
-        reasons=rules.reasons + scored.top_reasons(),
+        reasons=rules.reasons + extra + scored.top_reasons(),
         answered=scored.answered,
         points_away=rules.points_away,
     )
 
 
-def _score_disposition(likelihood: str, answers: Mapping[str, object]) -> str:
-    """No rule fired: gait analysis if likely enough, else self-care only when recent AND mild."""
-    if likelihood != "low":
-        return "gait_analysis"
-    limits = MODEL.self_care
-    duration, severity = answers.get(DURATION_WEEKS), answers.get(PAIN_SEVERITY)
-    if duration is None or severity is None:
-        return "consult"
-    recent_and_mild = duration < limits.duration_weeks_below and severity <= limits.severity_at_most
-    return "self_care" if recent_and_mild else "consult"
+def _without_rules(answers: Mapping[str, object], likelihood: str, model: Model) -> tuple[str, tuple[Reason, ...]]:
+    """No rule fired: self-care when recent and mild, else gait analysis if likely enough, else consult."""
+    if all_hold(model.self_care.conditions, answers):
+        return "self_care", (Reason("self_care", model.self_care.says, 0),)
+    if likelihood == "low":
+        return "consult", ()
+    if lacks_a_sign(answers, model):
+        return "consult", (Reason("back_pain_needs_a_sign", model.score.back_pain_sign.says, 0),)
+    return "gait_analysis", ()
 
 
-def advice(disposition: str) -> str:
+def advice(disposition: str, model: Model = MODEL) -> str:
     """The plain-English advice for a disposition, from the model file."""
-    return MODEL.advice[disposition]
+    return model.advice[disposition]

@@ -1,4 +1,4 @@
-"""The triage model (questions, rules, weights, thresholds, wording) read from model.yml.
+"""The triage model (keys, interview, rules, weights, thresholds, wording) read from model.yml.
 
 Everything a clinic may tune lives in the YAML file; this module turns it into
 frozen objects and refuses a file that is inconsistent, so a mistake stops
@@ -7,102 +7,107 @@ start-up with ``file:line: message`` instead of changing advice silently.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Optional
 
+from .conditions import Condition, read_conditions
 from .dispositions import CAUTION, DISPOSITIONS
+from .keys import BOOL, CHOICE, INTEGER, NUMBER, KeySpec, read_key
 from .yaml_nodes import ModelError, Node, read_root
+
+__all__ = ["DEFAULT_MODEL_FILE", "MODEL", "Model", "ModelError", "load_model"]
 
 DEFAULT_MODEL_FILE = Path(__file__).with_name("model.yml")
 MODEL_FILE_ENV = "TRIAGE_MODEL_FILE"
 
-BOOL, CHOICE, INTEGER, NUMBER = "bool", "choice", "integer", "number"
-UNKNOWN_CHOICE = "unknown"
-"""A choice value meaning "asked, but the patient does not know": never scored."""
-
-# Keys the engine's own rules read, so the model file must define them.
+YES_NO, MULTI = "yes_no", "multi"
+QUESTION_KINDS = (YES_NO, CHOICE, MULTI, NUMBER)
+MAX_CHECKLIST_ITEMS = 8
+LABELS = ("yes", "no", "none_of_these")
 PAIN_LOCATION, LOWER_BACK = "pain_location", "lower_back"
-PAIN_SEVERITY, DURATION_WEEKS, AGE = "pain_severity", "duration_weeks", "age"
 RED_FLAG_PREFIX = "rf_"
-
-_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+RED_FLAG_DISPOSITIONS = ("emergency", "urgent")
+RULE_DISPOSITIONS = ("emergency", "urgent", "consult")
 _MAX_POINTS = 50
 
+Gate = tuple[tuple[str, frozenset], ...]
+"""(key, values) pairs: open when each key's answer is one of its values, or is unknown."""
+
+
+def gate_open(gate: Gate, answers: Mapping[str, object]) -> bool:
+    """Open when every gate answer is one of its values or not known (when in doubt we ask)."""
+    return all(answers.get(key) is None or answers[key] in values for key, values in gate)
+
 
 @dataclass(frozen=True)
-class Question:
+class Option:
+    """A button or a ticked item: the keys it sets."""
+
+    label: str
+    sets: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a checklist: a yes/no key, its checklist label and its wording alone."""
+
     key: str
-    kind: str
-    choices: tuple[str, ...]
-    minimum: Optional[float]
-    maximum: Optional[float]
+    label: str
     ask: str
     why: str
-
-    def literal(self, node: Node) -> object:
-        """A value for this question written in the model file (a gate or an item key)."""
-        raw = node.raw()
-        if self.kind == BOOL:
-            if raw not in ("true", "false"):
-                node.fail(f"'{raw}' is not a value of {self.key} (expected true or false)")
-            return raw == "true"
-        if self.kind == CHOICE:
-            if raw not in self.choices:
-                node.fail(f"'{raw}' is not a value of {self.key} (expected one of: {', '.join(self.choices)})")
-            return raw
-        node.fail(f"{self.key} is a number: use bands, not single values")
+    gate: Gate = ()
 
 
 @dataclass(frozen=True)
-class Step:
-    """One question in an order, with the answers that open or close it."""
+class QuestionSpec:
+    """One question of the interview, as written in the model file."""
 
-    key: str
-    ask_if: tuple[tuple[str, frozenset], ...] = ()
-    skip_if: tuple[tuple[str, frozenset], ...] = ()
+    id: str
+    kind: str
+    text: str
+    why: str
+    screen: bool
+    gate: Gate
+    options: tuple[Option, ...]
+    items: tuple[Item, ...]
+    key: Optional[str]
+    """The one key of a yes_no or number question."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key this question can fill, in order."""
+        if self.kind == MULTI:
+            return tuple(item.key for item in self.items)
+        if self.key is not None:
+            return (self.key,)
+        seen: dict[str, None] = {}
+        for option in self.options:
+            seen.update(dict.fromkeys(option.sets))
+        return tuple(seen)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A red flag, a combination of red flags, or a "points away" condition."""
+    """A red flag (emergency, urgent), or a condition pointing away from the feet (consult)."""
 
     id: str
-    when: tuple[str, ...]
+    conditions: tuple[Condition, ...]
     disposition: str
     says: str
+    source: str
+
+    @property
+    def keys(self) -> frozenset:
+        return frozenset(condition.key for condition in self.conditions)
 
 
 @dataclass(frozen=True)
-class AgeRedFlag:
-    """New pain at a flagged age: fires when location, duration and age are all known."""
-
-    rule: Rule
-    pain_locations: frozenset
-    duration_weeks_below: float
-    age_below: int
-    age_from: int
-
-    def fires(self, answers: Mapping[str, object]) -> bool:
-        location, duration, age = (answers.get(key) for key in (PAIN_LOCATION, DURATION_WEEKS, AGE))
-        if location not in self.pain_locations or duration is None or age is None:
-            return False
-        return duration < self.duration_weeks_below and (age < self.age_below or age >= self.age_from)
-
-
-@dataclass(frozen=True)
-class Escalation:
-    severity_at_least: float
-    disposition: str
+class SelfCare:
+    conditions: tuple[Condition, ...]
     says: str
-
-
-@dataclass(frozen=True)
-class PointsAwayRule:
-    rule: Rule
-    escalation: Optional[Escalation]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -122,17 +127,40 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Item:
-    """One scored question: points per answer value, or per band of a number."""
+class ScoreItem:
+    """One scored key: points per answer value, or per band of a number."""
 
     key: str
     by_value: Mapping[object, Contribution]
     bands: tuple[Band, ...]
+    source: str
 
     def contribution(self, value: object) -> Contribution:
         if self.bands:
             return next(band.contribution for band in self.bands if band.contains(float(value)))
         return self.by_value[value]
+
+    def contributions(self) -> tuple[Contribution, ...]:
+        return tuple(band.contribution for band in self.bands) if self.bands else tuple(self.by_value.values())
+
+    @property
+    def highest(self) -> int:
+        """The most points any answer adds; an unknown answer adds 0."""
+        return max([0, *(c.points for c in self.contributions())])
+
+    @property
+    def lowest(self) -> int:
+        return min([0, *(c.points for c in self.contributions())])
+
+
+@dataclass(frozen=True)
+class SignRule:
+    """Back pain alone reaches a gait analysis only with one of these yes/no signs."""
+
+    conditions: tuple[Condition, ...]
+    signs: tuple[str, ...]
+    says: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -142,308 +170,301 @@ class ScoreModel:
     high_at: int
     max_reasons: int
     lower_back_cap_says: str
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class SelfCare:
-    duration_weeks_below: float
-    severity_at_most: float
+    back_pain_sign: SignRule
+    items: Mapping[str, ScoreItem]
 
 
 @dataclass(frozen=True)
 class Model:
-    questions: Mapping[str, Question]
-    screen: tuple[Step, ...]
-    pattern: tuple[Step, ...]
-    red_flags: Mapping[str, Rule]
-    combinations: tuple[Rule, ...]
-    age_red_flag: AgeRedFlag
-    points_away: Mapping[str, PointsAwayRule]
-    score: ScoreModel
+    keys: Mapping[str, KeySpec]
+    """Every accepted answer key, retired ones included."""
+    questions: tuple[QuestionSpec, ...]
+    rules: tuple[Rule, ...]
     self_care: SelfCare
+    score: ScoreModel
     advice: Mapping[str, str]
+    labels: Mapping[str, str]
+    """Button words: yes, no, none_of_these."""
     disclaimer: str
+    gates: Mapping[str, Gate]
+    """For every key the interview asks: the gates of its question and item together."""
+
+    def applies(self, key: str, answers: Mapping[str, object]) -> bool:
+        """True when the interview would ask `key` given these answers; otherwise its answer has no effect."""
+        return key in self.gates and gate_open(self.gates[key], answers)
 
 
 def load_model(path: Path) -> Model:
     """Read and check a model file; raise ModelError naming file and line."""
     root = read_root(Path(path)).mapping(required=(
-        "questions", "screen", "pattern", "red_flags", "red_flag_combinations", "age_red_flag",
-        "points_away", "score", "self_care", "advice", "disclaimer"))
-    questions = _questions(root["questions"])
-    red_flags = _red_flags(root["red_flags"], questions)
-    combinations = _combinations(root["red_flag_combinations"], questions, red_flags)
-    points_away = _points_away(root["points_away"], questions)
-    screen = _steps(root["screen"], questions, asked_before=set())
-    pattern = _steps(root["pattern"], questions, asked_before={step.key for step in screen})
-    _check_coverage(root, questions, screen, pattern, red_flags, points_away)
+        "answer_keys", "retired_keys", "questions", "rules", "self_care", "score", "advice", "labels",
+        "disclaimer"))
+    key_nodes = {key_node.raw(): key_node for key_node, _ in root["answer_keys"].entries()}
+    keys = {key_node.raw(): read_key(key_node, value, retired=False) for key_node, value in root["answer_keys"].entries()}
+    for key_node, value in root["retired_keys"].entries():
+        if key_node.raw() in keys:
+            key_node.fail(f"'{key_node.raw()}' is already an answer key")
+        keys[key_node.raw()] = read_key(key_node, value, retired=True)
+    _require_key(root["answer_keys"], keys, PAIN_LOCATION, CHOICE)
+    if LOWER_BACK not in keys[PAIN_LOCATION].choices:
+        root["answer_keys"].fail(f"{PAIN_LOCATION} must offer the choice '{LOWER_BACK}'")
+    questions, gates = _questions(root["questions"], keys)
+    unasked = [key for key, spec in keys.items() if not spec.retired and key not in gates]
+    if unasked:
+        key_nodes[unasked[0]].fail(f"answer key '{unasked[0]}' is never asked: add it to a question or to 'retired_keys'")
+    rules = _rules(root["rules"], keys)
+    score = _score(root["score"], keys, rules)
     return Model(
-        questions=MappingProxyType(questions),
-        screen=screen,
-        pattern=pattern,
-        red_flags=MappingProxyType(red_flags),
-        combinations=combinations,
-        age_red_flag=_age_red_flag(root["age_red_flag"], questions, {rule.id for rule in combinations}),
-        points_away=MappingProxyType(points_away),
-        score=_score(root["score"], questions, set(red_flags) | set(points_away)),
-        self_care=_self_care(root["self_care"], questions),
+        keys=MappingProxyType(keys),
+        questions=questions,
+        rules=rules,
+        self_care=_self_care(root["self_care"], keys),
+        score=score,
         advice=MappingProxyType({name: node.text() for name, node in
                                  root["advice"].mapping(required=DISPOSITIONS).items()}),
+        labels=MappingProxyType({name: node.text() for name, node in
+                                 root["labels"].mapping(required=LABELS).items()}),
         disclaimer=root["disclaimer"].text(),
+        gates=MappingProxyType(gates),
     )
 
 
-def _questions(node: Node) -> dict[str, Question]:
-    questions: dict[str, Question] = {}
-    for key_node, value in node.entries():
+def _require_key(node: Node, keys: Mapping[str, KeySpec], key: str, kind: str) -> None:
+    if key not in keys or keys[key].kind != kind:
+        node.fail(f"the engine needs a {kind} answer key '{key}'")
+
+
+def _questions(node: Node, keys: Mapping[str, KeySpec]) -> tuple[tuple[QuestionSpec, ...], dict[str, Gate]]:
+    questions: list[QuestionSpec] = []
+    gates: dict[str, Gate] = {}
+    ids: set[str] = set()
+    screen_ended = False
+    for entry in node.sequence():
+        fields = entry.mapping(required=("id", "kind", "text", "why"),
+                               optional=("screen", "ask_if", "options", "items", "key"))
+        question_id = fields["id"].raw()
+        if question_id in ids:
+            fields["id"].fail(f"question id '{question_id}' is already used")
+        kind = fields["kind"].raw()
+        if kind not in QUESTION_KINDS:
+            fields["kind"].fail(f"unknown question kind '{kind}' (expected {', '.join(QUESTION_KINDS)})")
+        screen = fields["screen"].raw() == "true" if "screen" in fields else False
+        if screen and screen_ended:
+            fields["screen"].fail("the safety-screen questions must come first")
+        screen_ended = screen_ended or not screen
+        gate = _gate(fields["ask_if"], keys, gates) if "ask_if" in fields else ()
+        question = _question(fields, question_id, kind, screen, gate, keys, gates)
+        if question_id in keys and (kind == MULTI or question.keys != (question_id,)):
+            fields["id"].fail(f"question id '{question_id}' is an answer key it does not fill alone")
+        for item in question.items:
+            gates[item.key] = gate + item.gate
+        for key in question.keys:
+            gates.setdefault(key, gate)
+        ids.add(question_id)
+        questions.append(question)
+    clashing = [item.key for q in questions for item in q.items if item.key in ids]
+    if clashing:
+        node.fail(f"checklist item '{clashing[0]}' has the id of a question (an item asked alone takes its key as id)")
+    return tuple(questions), gates
+
+
+def _question(fields: Mapping[str, Node], question_id: str, kind: str, screen: bool, gate: Gate,
+              keys: Mapping[str, KeySpec], gates: Mapping[str, Gate]) -> QuestionSpec:
+    where = fields["kind"]
+    allowed = {YES_NO: {"key"}, NUMBER: {"key", "options"}, CHOICE: {"options"}, MULTI: {"items"}}[kind]
+    extra = {"options", "items", "key"} & set(fields) - allowed
+    if extra:
+        fields[sorted(extra)[0]].fail(f"a {kind} question takes no '{sorted(extra)[0]}'")
+    key = None
+    if "key" in fields:
+        key = _unfilled(fields["key"], gates)
+        expected = (BOOL,) if kind == YES_NO else (INTEGER, NUMBER)
+        if key not in keys or keys[key].retired or keys[key].kind not in expected:
+            fields["key"].fail(f"'{key}' is not a {'yes/no' if kind == YES_NO else 'number'} answer key")
+    elif kind in (YES_NO, NUMBER):
+        where.fail(f"a {kind} question needs a 'key'")
+    options = tuple(_option(option, keys) for option in fields["options"].sequence()) if "options" in fields else ()
+    if kind == CHOICE and len(options) < 2:
+        where.fail("a choice question needs at least two options")
+    if kind == NUMBER and any(set(option.sets) != {key} for option in options):
+        fields["options"].fail(f"each option of a number question sets only '{key}'")
+    if kind == CHOICE:
+        for option_node, option in zip(fields["options"].sequence(), options):
+            for filled in option.sets:
+                if filled in gates:
+                    option_node.fail(f"'{filled}' is already filled by another question: one question per answer key")
+    items: tuple[Item, ...] = ()
+    if kind == MULTI:
+        if "items" not in fields:
+            where.fail("a multi question needs 'items'")
+        items = tuple(_item(item, keys, gates) for item in fields["items"].sequence())
+        duplicates = [item.key for index, item in enumerate(items) if item.key in [i.key for i in items[:index]]]
+        if duplicates:
+            fields["items"].fail(f"'{duplicates[0]}' is listed twice")
+        if len(items) > MAX_CHECKLIST_ITEMS:
+            fields["items"].fail(f"a checklist has at most {MAX_CHECKLIST_ITEMS} items (found {len(items)})")
+    return QuestionSpec(question_id, kind, fields["text"].text(), fields["why"].text(), screen, gate,
+                        options, items, key)
+
+
+def _option(node: Node, keys: Mapping[str, KeySpec]) -> Option:
+    fields = node.mapping(required=("label", "sets"))
+    sets = {}
+    for key_node, value in fields["sets"].entries():
         key = key_node.raw()
-        if not _KEY_PATTERN.match(key):
-            key_node.fail(f"'{key}' is not a valid answer key (lower case, digits and _)")
-        fields = value.mapping(required=("type", "ask", "why"), optional=("choices", "min", "max"))
-        kind = fields["type"].raw()
-        choices: tuple[str, ...] = ()
-        minimum = maximum = None
-        if kind == CHOICE:
-            if "choices" not in fields or "min" in fields or "max" in fields:
-                value.fail(f"{key}: a choice question needs 'choices' and no 'min'/'max'")
-            choices = tuple(choice.text() for choice in fields["choices"].sequence())
-            if len(set(choices)) != len(choices):
-                fields["choices"].fail(f"{key}: duplicate choices")
-        elif kind in (INTEGER, NUMBER):
-            if "min" not in fields or "max" not in fields or "choices" in fields:
-                value.fail(f"{key}: a {kind} question needs 'min' and 'max' and no 'choices'")
-            minimum = fields["min"].number(-1e9, 1e9)
-            maximum = fields["max"].number(-1e9, 1e9)
-            if minimum >= maximum:
-                fields["max"].fail(f"{key}: max must be greater than min")
-        elif kind == BOOL:
-            if set(fields) - {"type", "ask", "why"}:
-                value.fail(f"{key}: a bool question takes no 'choices', 'min' or 'max'")
-        else:
-            fields["type"].fail(f"unknown question type '{kind}' (expected bool, choice, integer or number)")
-        questions[key] = Question(key, kind, choices, minimum, maximum,
-                                  fields["ask"].text(), fields["why"].text())
-    _require(node, questions, PAIN_LOCATION, CHOICE)
-    if LOWER_BACK not in questions[PAIN_LOCATION].choices:
-        node.fail(f"{PAIN_LOCATION} must offer the choice '{LOWER_BACK}'")
-    _require(node, questions, PAIN_SEVERITY, NUMBER)
-    _require(node, questions, DURATION_WEEKS, NUMBER)
-    _require(node, questions, AGE, INTEGER)
-    return questions
+        if key not in keys or keys[key].retired:
+            key_node.fail(f"'{key}' is not an answer key")
+        sets[key] = keys[key].literal(value)
+    if not sets:
+        fields["sets"].fail("an option must set at least one key")
+    return Option(fields["label"].text(), MappingProxyType(sets))
 
 
-def _require(node: Node, questions: Mapping[str, Question], key: str, kind: str) -> None:
-    if key not in questions or questions[key].kind != kind:
-        node.fail(f"the engine needs a {kind} question '{key}'")
+def _item(node: Node, keys: Mapping[str, KeySpec], gates: Mapping[str, Gate]) -> Item:
+    fields = node.mapping(required=("key", "label", "ask", "why"), optional=("ask_if",))
+    key = _unfilled(fields["key"], gates)
+    if key not in keys or keys[key].retired or keys[key].kind != BOOL:
+        fields["key"].fail(f"'{key}' is not a yes/no answer key (checklist items are yes/no)")
+    gate = _gate(fields["ask_if"], keys, gates) if "ask_if" in fields else ()
+    return Item(key, fields["label"].text(), fields["ask"].text(), fields["why"].text(), gate)
 
 
-def _disposition(node: Node, allowed: tuple[str, ...]) -> str:
-    value = node.raw()
-    if value not in allowed:
-        node.fail(f"disposition '{value}' is not allowed here (expected one of: {', '.join(allowed)})")
-    return value
+def _unfilled(node: Node, gates: Mapping[str, Gate]) -> str:
+    key = node.raw()
+    if key in gates:
+        node.fail(f"'{key}' is already filled by another question: one question per answer key")
+    return key
 
 
-def _bool_question(node: Node, key: str, questions: Mapping[str, Question]) -> None:
-    if key not in questions or questions[key].kind != BOOL:
-        node.fail(f"'{key}' is not a true/false question in 'questions'")
-
-
-def _red_flags(node: Node, questions: Mapping[str, Question]) -> dict[str, Rule]:
-    rules: dict[str, Rule] = {}
-    for key_node, value in node.entries():
+def _gate(node: Node, keys: Mapping[str, KeySpec], gates: Mapping[str, Gate]) -> Gate:
+    entries = []
+    for key_node, values in node.entries():
         key = key_node.raw()
-        _bool_question(key_node, key, questions)
-        if not key.startswith(RED_FLAG_PREFIX):
-            key_node.fail(f"red flag '{key}' must start with '{RED_FLAG_PREFIX}'")
-        fields = value.mapping(required=("disposition", "says"))
-        rules[key] = Rule(key, (key,), _disposition(fields["disposition"], ("emergency", "urgent")),
-                          fields["says"].text())
-    unruled = [key for key in questions if key.startswith(RED_FLAG_PREFIX) and key not in rules]
-    if unruled:
-        node.fail(f"question '{unruled[0]}' looks like a red flag but has no rule here")
-    return rules
+        if key not in gates:
+            key_node.fail(f"gate '{key}' must be an answer asked by an earlier question")
+        if gates[key]:
+            key_node.fail(f"gate '{key}' is itself gated: gate on an answer every patient is asked")
+        entries.append((key, frozenset(keys[key].literal(value) for value in values.sequence())))
+    return tuple(entries)
 
 
-def _combinations(node: Node, questions: Mapping[str, Question],
-                  red_flags: Mapping[str, Rule]) -> tuple[Rule, ...]:
+def _rules(node: Node, keys: Mapping[str, KeySpec]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
-    for entry in node.sequence(non_empty=False):
-        fields = entry.mapping(required=("id", "when", "disposition", "says"))
-        rule_id = fields["id"].text()
-        if rule_id in questions or rule_id in {rule.id for rule in rules}:
-            fields["id"].fail(f"combination id '{rule_id}' is already used")
-        when = tuple(flag.raw() for flag in fields["when"].sequence())
-        if len(set(when)) < 2 or any(flag not in red_flags for flag in when):
-            fields["when"].fail("a combination needs two or more different red flags")
-        disposition = _disposition(fields["disposition"], ("emergency", "urgent"))
-        if any(CAUTION[disposition] < CAUTION[red_flags[flag].disposition] for flag in when):
-            fields["disposition"].fail("a combination must be at least as cautious as each of its red flags")
-        rules.append(Rule(rule_id, when, disposition, fields["says"].text()))
+    entries = node.sequence()
+    for entry in entries:
+        fields = entry.mapping(required=("id", "when", "disposition", "says", "source"))
+        rule_id = fields["id"].raw()
+        if rule_id in {rule.id for rule in rules}:
+            fields["id"].fail(f"rule id '{rule_id}' is already used")
+        disposition = fields["disposition"].raw()
+        if disposition not in RULE_DISPOSITIONS:
+            fields["disposition"].fail(f"disposition '{disposition}' is not allowed here "
+                                       f"(expected one of: {', '.join(RULE_DISPOSITIONS)})")
+        rule = Rule(rule_id, read_conditions(fields["when"], dict(keys)), disposition,
+                    fields["says"].text(), fields["source"].text())
+        if rule_id in keys and rule.keys != {rule_id}:
+            fields["id"].fail(f"a rule named after the answer key '{rule_id}' must test exactly that key")
+        for key in rule.keys:
+            if key.startswith(RED_FLAG_PREFIX) and disposition not in RED_FLAG_DISPOSITIONS:
+                fields["disposition"].fail(f"'{key}' is a red flag: a rule on it must be emergency or urgent")
+        rules.append(rule)
+    singles = {rule.id: rule for rule in rules if rule.id in keys}
+    for rule, entry in zip(rules, entries):
+        for key in rule.keys:
+            single = singles.get(key)
+            if single is not None and CAUTION[rule.disposition] < CAUTION[single.disposition]:
+                entry.fail(f"rule '{rule.id}' must be at least as cautious as the red flag '{key}' it contains")
+    unruled = [key for key in keys if key.startswith(RED_FLAG_PREFIX) and key not in singles]
+    if unruled:
+        node.fail(f"answer key '{unruled[0]}' looks like a red flag but has no rule of its own "
+                  "(a rule with that id that tests only it)")
     return tuple(rules)
 
 
-def _age_red_flag(node: Node, questions: Mapping[str, Question], used_ids: set[str]) -> AgeRedFlag:
-    fields = node.mapping(required=("id", "pain_location", "duration_weeks_below", "age_below", "age_from",
-                                    "disposition", "says"))
-    rule_id = fields["id"].text()
-    if rule_id in questions or rule_id in used_ids:
-        fields["id"].fail(f"id '{rule_id}' is already used")
-    duration, age = questions[DURATION_WEEKS], questions[AGE]
-    age_below = fields["age_below"].integer(int(age.minimum), int(age.maximum))
-    return AgeRedFlag(
-        rule=Rule(rule_id, (PAIN_LOCATION, DURATION_WEEKS, AGE),
-                  _disposition(fields["disposition"], ("emergency", "urgent")), fields["says"].text()),
-        pain_locations=frozenset(questions[PAIN_LOCATION].literal(value)
-                                 for value in fields["pain_location"].sequence()),
-        duration_weeks_below=fields["duration_weeks_below"].number(duration.minimum, duration.maximum),
-        age_below=age_below,
-        age_from=fields["age_from"].integer(age_below, int(age.maximum)),
-    )
+def _self_care(node: Node, keys: Mapping[str, KeySpec]) -> SelfCare:
+    fields = node.mapping(required=("when", "says", "source"))
+    conditions = read_conditions(fields["when"], dict(keys))
+    if any(keys[c.key].kind == BOOL for c in conditions):
+        fields["when"].fail("self-care conditions are on numbers or choices only")
+    return SelfCare(conditions, fields["says"].text(), fields["source"].text())
 
 
-def _points_away(node: Node, questions: Mapping[str, Question]) -> dict[str, PointsAwayRule]:
-    pain_severity = questions[PAIN_SEVERITY]
-    rules: dict[str, PointsAwayRule] = {}
-    allowed = ("emergency", "urgent", "consult")
-    for key_node, value in node.entries():
-        key = key_node.raw()
-        _bool_question(key_node, key, questions)
-        if key.startswith(RED_FLAG_PREFIX):
-            key_node.fail(f"'{key}' is a red flag, not a 'points away' condition")
-        fields = value.mapping(required=("disposition", "says"), optional=("escalate",))
-        rule = Rule(key, (key,), _disposition(fields["disposition"], allowed), fields["says"].text())
-        escalation = None
-        if "escalate" in fields:
-            esc = fields["escalate"].mapping(required=("severity_at_least", "disposition", "says"))
-            escalation = Escalation(
-                esc["severity_at_least"].number(pain_severity.minimum, pain_severity.maximum),
-                _disposition(esc["disposition"], allowed), esc["says"].text())
-            if CAUTION[escalation.disposition] <= CAUTION[rule.disposition]:
-                esc["disposition"].fail("an escalation must be more cautious than the rule's disposition")
-        rules[key] = PointsAwayRule(rule, escalation)
-    return rules
-
-
-def _steps(node: Node, questions: Mapping[str, Question], asked_before: set[str]) -> tuple[Step, ...]:
-    steps: list[Step] = []
-    asked = set(asked_before)
-    in_this_list: set[str] = set()
-    for entry in node.sequence():
-        if entry.is_mapping():
-            fields = entry.mapping(required=("key",), optional=("ask_if", "skip_if"))
-            key_node = fields["key"]
-        else:
-            fields, key_node = {}, entry
-        key = key_node.raw()
-        if key not in questions:
-            key_node.fail(f"'{key}' is not a question in 'questions'")
-        if key in in_this_list:
-            key_node.fail(f"'{key}' is already in this order")
-        gates = {name: _gates(fields[name], questions, asked) for name in ("ask_if", "skip_if") if name in fields}
-        steps.append(Step(key, **gates))
-        asked.add(key)
-        in_this_list.add(key)
-    return tuple(steps)
-
-
-def _gates(node: Node, questions: Mapping[str, Question], asked: set[str]) -> tuple[tuple[str, frozenset], ...]:
-    gates = []
-    for key_node, values in node.entries():
-        gate = key_node.raw()
-        if gate not in asked:
-            key_node.fail(f"gate '{gate}' must be a question asked before this one")
-        question = questions[gate]
-        gates.append((gate, frozenset(question.literal(value) for value in values.sequence())))
-    return tuple(gates)
-
-
-def _check_coverage(root: Mapping[str, Node], questions: Mapping[str, Question], screen: tuple[Step, ...],
-                    pattern: tuple[Step, ...], red_flags: Mapping[str, Rule],
-                    points_away: Mapping[str, PointsAwayRule]) -> None:
-    screened = {step.key for step in screen}
-    for key in [*red_flags, *points_away]:
-        if key not in screened:
-            root["screen"].fail(f"'{key}' is a rule, so it must be asked in the screen")
-    ordered = screened | {step.key for step in pattern}
-    for key in questions:
-        if key not in ordered:
-            root["pattern"].fail(f"question '{key}' is never asked: add it to 'screen' or 'pattern'")
-
-
-def _score(node: Node, questions: Mapping[str, Question], rule_keys: set[str]) -> ScoreModel:
-    fields = node.mapping(required=("base", "moderate_at", "high_at", "max_reasons", "lower_back_cap", "items"))
+def _score(node: Node, keys: Mapping[str, KeySpec], rules: tuple[Rule, ...]) -> ScoreModel:
+    fields = node.mapping(required=("base", "moderate_at", "high_at", "max_reasons", "lower_back_cap",
+                                    "back_pain_needs_a_sign", "items"))
     moderate_at = fields["moderate_at"].integer(1, 99)
-    items = []
+    rule_flags = {key for rule in rules for key in rule.keys if keys[key].kind == BOOL}
+    items: dict[str, ScoreItem] = {}
     for key_node, value in fields["items"].entries():
         key = key_node.raw()
-        if key not in questions:
-            key_node.fail(f"'{key}' is not a question in 'questions'")
-        if key in rule_keys:
-            key_node.fail(f"'{key}' is a red flag or 'points away' rule and cannot also be scored")
-        items.append(_item(questions[key], value))
+        if key not in keys or keys[key].retired:
+            key_node.fail(f"'{key}' is not an answer key")
+        if key in rule_flags:
+            key_node.fail(f"'{key}' is used by a rule and cannot also be scored")
+        items[key] = _item_points(keys[key], value)
+    sign = _sign_rule(fields["back_pain_needs_a_sign"], keys, items)
     return ScoreModel(
         base=fields["base"].integer(0, 100),
         moderate_at=moderate_at,
         high_at=fields["high_at"].integer(moderate_at + 1, 100),
         max_reasons=fields["max_reasons"].integer(1, 50),
         lower_back_cap_says=fields["lower_back_cap"].mapping(required=("says",))["says"].text(),
-        items=tuple(items),
+        back_pain_sign=sign,
+        items=MappingProxyType(items),
     )
+
+
+def _sign_rule(node: Node, keys: Mapping[str, KeySpec], items: Mapping[str, ScoreItem]) -> SignRule:
+    fields = node.mapping(required=("when", "signs", "says", "source"))
+    signs = tuple(sign.raw() for sign in fields["signs"].sequence())
+    for sign in signs:
+        if sign not in items or keys[sign].kind != BOOL or items[sign].by_value[True].points <= 0:
+            fields["signs"].fail(f"'{sign}' must be a scored yes/no answer whose 'yes' adds points")
+    return SignRule(read_conditions(fields["when"], dict(keys)), signs, fields["says"].text(),
+                    fields["source"].text())
+
+
+def _item_points(spec: KeySpec, node: Node) -> ScoreItem:
+    if spec.kind in (INTEGER, NUMBER):
+        fields = node.mapping(required=("source", "bands"))
+        return ScoreItem(spec.key, MappingProxyType({}), _bands(spec, fields["bands"]), fields["source"].text())
+    fields = node.mapping(required=("source", "values"))
+    by_value = {spec.literal(key): _contribution(value) for key, value in fields["values"].entries()}
+    expected = [True, False] if spec.kind == BOOL else list(spec.choices)
+    missing = [value for value in expected if value not in by_value]
+    if missing:
+        shown = str(missing[0]).lower() if spec.kind == BOOL else missing[0]
+        fields["values"].fail(f"{spec.key}: no points for the answer '{shown}' (write 0 points if it should not count)")
+    return ScoreItem(spec.key, MappingProxyType(by_value), (), fields["source"].text())
 
 
 def _contribution(node: Node) -> Contribution:
     fields = node.mapping(required=("points", "says"))
-    return Contribution(_points(fields["points"]), fields["says"].text())
+    return Contribution(fields["points"].integer(-_MAX_POINTS, _MAX_POINTS), fields["says"].text())
 
 
-def _points(node: Node) -> int:
-    return node.integer(-_MAX_POINTS, _MAX_POINTS)
-
-
-def _item(question: Question, node: Node) -> Item:
-    if question.kind in (INTEGER, NUMBER):
-        return Item(question.key, MappingProxyType({}), _bands(question, node))
-    by_value = {question.literal(key): _contribution(value) for key, value in node.entries()}
-    expected = [True, False] if question.kind == BOOL else [c for c in question.choices if c != UNKNOWN_CHOICE]
-    if UNKNOWN_CHOICE in by_value:
-        node.fail(f"{question.key}: '{UNKNOWN_CHOICE}' means not known and is never scored")
-    missing = [value for value in expected if value not in by_value]
-    if missing:
-        shown = str(missing[0]).lower() if question.kind == BOOL else missing[0]
-        node.fail(f"{question.key}: no points for the answer '{shown}' (write 0 points if it should not count)")
-    return Item(question.key, MappingProxyType(by_value), ())
-
-
-def _bands(question: Question, node: Node) -> tuple[Band, ...]:
+def _bands(spec: KeySpec, node: Node) -> tuple[Band, ...]:
     bands: list[Band] = []
-    expected_start = question.minimum
+    expected_start = spec.minimum
     entries = node.sequence()
     for index, entry in enumerate(entries):
         fields = entry.mapping(required=("from", "points", "says"), optional=("below",))
-        start = fields["from"].number(question.minimum, question.maximum)
+        start = fields["from"].number(spec.minimum, spec.maximum)
         if start != expected_start:
-            fields["from"].fail(f"{question.key}: this band must start at {expected_start:g} "
-                                "(bands run without gaps from the question's min)")
+            fields["from"].fail(f"{spec.key}: this band must start at {expected_start:g} "
+                                "(bands run without gaps from the key's min)")
         last = index == len(entries) - 1
         below = None
         if "below" in fields:
-            below = fields["below"].number(start, question.maximum)
+            below = fields["below"].number(start, spec.maximum)
             if below <= start:
-                fields["below"].fail(f"{question.key}: 'below' must be greater than 'from'")
+                fields["below"].fail(f"{spec.key}: 'below' must be greater than 'from'")
         if last != (below is None):
-            entry.fail(f"{question.key}: only the last band has no 'below' (it runs to the question's max)")
-        bands.append(Band(start, below, Contribution(_points(fields["points"]), fields["says"].text())))
+            entry.fail(f"{spec.key}: only the last band has no 'below' (it runs to the key's max)")
+        bands.append(Band(start, below, Contribution(fields["points"].integer(-_MAX_POINTS, _MAX_POINTS),
+                                                     fields["says"].text())))
         expected_start = below
     return tuple(bands)
-
-
-def _self_care(node: Node, questions: Mapping[str, Question]) -> SelfCare:
-    fields = node.mapping(required=("duration_weeks_below", "severity_at_most"))
-    duration, severity = questions[DURATION_WEEKS], questions[PAIN_SEVERITY]
-    return SelfCare(fields["duration_weeks_below"].number(duration.minimum, duration.maximum),
-                    fields["severity_at_most"].number(severity.minimum, severity.maximum))
 
 
 MODEL: Model = load_model(Path(os.environ.get(MODEL_FILE_ENV) or DEFAULT_MODEL_FILE))

@@ -1,8 +1,10 @@
 """Red flags and "points away" conditions: fixed rules that decide before any score.
 
-A red flag fires when its answer is exactly true; a skipped (None) or missing
-answer fires nothing, which is why the screen asks every flag before the score.
-The most cautious rule that fires decides the disposition.
+A rule fires when all its conditions hold; a missing or unknown answer never
+makes a condition hold. The most cautious rule that fires decides the
+disposition. When two rules fire and one contains all the conditions of the
+other (an injury + cannot take four steps, beside the injury alone), only the
+fuller one is given as a reason.
 """
 from __future__ import annotations
 
@@ -10,17 +12,20 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping, Optional
 
+from .conditions import all_hold
 from .dispositions import CAUTION, most_cautious
-from .model import MODEL, PAIN_SEVERITY, Rule
+from .model import MODEL, RED_FLAG_DISPOSITIONS, Model, Rule
 from .result import Reason
 
 
 @dataclass(frozen=True)
 class RuleOutcome:
     red_flags: tuple[str, ...]
+    """Ids of the emergency and urgent rules that fired."""
     points_away: tuple[str, ...]
+    """Ids of the consult rules that fired."""
     disposition: Optional[str]
-    """None when no rule fired, so the score decides."""
+    """None when no rule fired, so self-care or the score decides."""
     reasons: tuple[Reason, ...]
 
 
@@ -29,47 +34,37 @@ def sentence(says: str) -> str:
     return f"You said {says}."
 
 
-CONDITIONS: Mapping[str, str] = MappingProxyType({
-    **{rule.id: sentence(rule.says) for rule in MODEL.red_flags.values()},
-    **{rule.id: sentence(rule.says) for rule in MODEL.combinations},
-    MODEL.age_red_flag.rule.id: sentence(MODEL.age_red_flag.rule.says),
-    **{key: sentence(entry.rule.says) for key, entry in MODEL.points_away.items()},
-})
-"""Plain-English sentence for every red flag (answered or derived), combination and "points away" condition."""
+def conditions_of(model: Model = MODEL) -> Mapping[str, str]:
+    """Plain-English sentence for every rule id."""
+    return MappingProxyType({rule.id: sentence(rule.says) for rule in model.rules})
+
+
+CONDITIONS: Mapping[str, str] = conditions_of()
+"""Plain-English sentence for every red flag, combination and "points away" rule of the model in use."""
 
 
 def describe_condition(condition_id: str) -> str:
-    """The outcome sentence for a red flag, combination or "points away" id."""
+    """The outcome sentence for a rule id."""
     try:
         return CONDITIONS[condition_id]
     except KeyError:
         raise KeyError(f"unknown condition id '{condition_id}'") from None
 
 
-def apply_rules(answers: Mapping[str, object]) -> RuleOutcome:
-    """Which red flags and "points away" conditions fire, and the disposition they force."""
-    flags = tuple(key for key in MODEL.red_flags if answers.get(key) is True)
-    combinations = [rule for rule in MODEL.combinations if all(flag in flags for flag in rule.when)]
-    covered = {flag for rule in combinations for flag in rule.when}
-    fired = combinations + [MODEL.red_flags[flag] for flag in flags if flag not in covered]
-    if MODEL.age_red_flag.fires(answers):
-        flags += (MODEL.age_red_flag.rule.id,)
-        fired.append(MODEL.age_red_flag.rule)
-    away = tuple(key for key in MODEL.points_away if answers.get(key) is True)
-    fired += [_points_away_rule(key, answers) for key in away]
-    fired.sort(key=lambda rule: -CAUTION[rule.disposition])
+def fired_rules(answers: Mapping[str, object], model: Model = MODEL) -> list[Rule]:
+    """The rules whose conditions all hold, most cautious first (file order within a level)."""
+    fired = [rule for rule in model.rules if all_hold(rule.conditions, answers)]
+    return sorted(fired, key=lambda rule: -CAUTION[rule.disposition])
+
+
+def apply_rules(answers: Mapping[str, object], model: Model = MODEL) -> RuleOutcome:
+    """Which rules fire on the effective answers, and the disposition they force."""
+    fired = fired_rules(answers, model)
+    shown = [rule for rule in fired
+             if not any(set(rule.conditions) < set(other.conditions) for other in fired)]
     return RuleOutcome(
-        red_flags=flags,
-        points_away=away,
+        red_flags=tuple(rule.id for rule in fired if rule.disposition in RED_FLAG_DISPOSITIONS),
+        points_away=tuple(rule.id for rule in fired if rule.disposition not in RED_FLAG_DISPOSITIONS),
         disposition=most_cautious(rule.disposition for rule in fired) if fired else None,
-        reasons=tuple(Reason(rule.id, sentence(rule.says), 0) for rule in fired),
+        reasons=tuple(Reason(rule.id, sentence(rule.says), 0) for rule in shown),
     )
-
-
-def _points_away_rule(key: str, answers: Mapping[str, object]) -> Rule:
-    entry = MODEL.points_away[key]
-    escalation = entry.escalation
-    severity = answers.get(PAIN_SEVERITY)
-    if escalation is not None and severity is not None and severity >= escalation.severity_at_least:
-        return Rule(key, entry.rule.when, escalation.disposition, escalation.says)
-    return entry.rule

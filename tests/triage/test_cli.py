@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.triage import assess
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,7 +45,7 @@ def test_explain_prints_a_readable_breakdown():
     assert text.startswith("Disposition: consult")
     assert "Points away from the feet: sitting_relieves" in text
     assert "did not decide" in text
-    assert "flat_feet" in text and "+15" in text and "start" in text
+    assert "flat_feet" in text and "+10" in text and "start" in text
     assert "not a diagnosis" in text
     assert not text.lstrip().startswith("{")
 
@@ -72,7 +74,7 @@ def test_missing_file_exits_2(tmp_path):
 def test_vignettes_command_prints_the_figures():
     done = run("vignettes", str(VIGNETTES))
     assert done.returncode == 0, done.stderr
-    assert "Exact disposition:" in done.stdout and "Emergency vignettes safe: 13/13" in done.stdout
+    assert "Exact disposition:" in done.stdout and "Emergency vignettes safe: 22/22" in done.stdout
 
 
 def test_vignettes_command_rejects_a_bad_file(tmp_path):
@@ -80,3 +82,49 @@ def test_vignettes_command_rejects_a_bad_file(tmp_path):
     bad.write_text("vignettes:\n  - id: x\n    answers: {age: old}\n    expected: consult\n    rationale: r\n")
     done = run("vignettes", str(bad))
     assert done.returncode == 2 and "vignette x" in done.stderr and "'age'" in done.stderr
+
+
+def test_next_prints_the_first_question_for_no_answers():
+    done = run("next", stdin=json.dumps({"answers": {}}))
+    assert done.returncode == 0, done.stderr
+    question = json.loads(done.stdout)["question"]
+    assert question["id"] == "where" and question["kind"] == "choice"
+    assert question["keys"] == ["pain_location", "pain_side"]
+    assert {"label": "Both knees", "sets": {"pain_location": "knee", "pain_side": "both"}} in question["options"]
+
+
+def test_next_takes_bare_answers_and_the_unsure_list():
+    checklist = json.loads(run("next", stdin=json.dumps({"pain_location": "knee"})).stdout)["question"]
+    assert checklist["kind"] == "multi" and checklist["options"][-1]["label"] == "None of these"
+    one = json.loads(run("next", stdin=json.dumps({"answers": {"pain_location": "knee"},
+                                                    "unsure": [checklist["id"]]})).stdout)["question"]
+    assert one["kind"] == "yes_no" and one["keys"] == [checklist["keys"][0]]
+
+
+def test_next_prints_the_result_when_the_interview_is_over():
+    done = run("next", stdin=json.dumps({"answers": {"pain_location": "lower_back", "rf_saddle_numbness": True}}))
+    assert done.returncode == 0
+    result = json.loads(done.stdout)
+    assert set(result) == {"disposition", "likelihood", "reasons"} and result["disposition"] == "emergency"
+    assert result["reasons"][0]["key"] == "rf_saddle_numbness"
+
+
+@pytest.mark.parametrize("stdin, message", [
+    ('{"answers": {"pain_location": "kne"}}', "pain_location"),
+    ('{"answers": {}, "unsure": ["where"]}', "not a checklist"),
+    ('{"answers": {}, "unsure": "emergency_signs"}', "list of checklist ids"),
+    ("[1, 2]", "JSON object"),
+    ('{"answers": ', "invalid JSON"),
+])
+def test_next_refuses_bad_input_with_exit_2(stdin, message):
+    done = run("next", stdin=stdin)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_interview_stats_prints_the_figures():
+    done = run("interview-stats", str(VIGNETTES))
+    assert done.returncode == 0, done.stderr
+    assert "Questions asked, by disposition" in done.stdout
+    assert "Interview and assess() disagree: 0" in done.stdout
+    assert "No red flag: median" in done.stdout

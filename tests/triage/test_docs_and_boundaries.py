@@ -2,37 +2,25 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.triage import ANSWER_KEYS, MODEL
+from bot.triage.doc_tables import question_rows, rule_rows, score_rows
+from bot.triage.stats import NO_RED_FLAG, counts, run_all
+from bot.triage.vignettes import load_vignettes
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = (REPO / "docs" / "clinical-model.md").read_text(encoding="utf-8")
 PACKAGE = REPO / "bot" / "triage"
+HINT = "update docs/clinical-model.md: `python -m bot.triage doc-tables` prints the current rows"
 
 
-def _points(points: int) -> str:
-    return "0" if points == 0 else f"{points:+d}"
-
-
-def _weights(item) -> list[str]:
-    """The weight cell as the document writes it, from the model file."""
-    if item.bands:
-        return [f"{band.start:g}-{band.below:g} {_points(band.contribution.points)}" if band.below is not None
-                else f"{band.start:g}+ {_points(band.contribution.points)}" for band in item.bands]
-    labels = {True: "yes", False: "no"}
-    return [f"{labels.get(value, value)} {_points(c.points)}" for value, c in item.by_value.items()]
-
-
-def test_the_documented_weights_are_the_model_weights():
-    rows = {line.split("|")[1].strip(): line for line in DOC.splitlines() if line.startswith("| `")}
-    for item in MODEL.score.items:
-        row = rows[f"`{item.key}`"]
-        weight_cell = row.split("|")[3].strip()
-        assert weight_cell == ", ".join(_weights(item)), item.key
-        assert MODEL.questions[item.key].ask in row
+def test_the_documented_questions_rules_and_weights_are_the_models():
+    for row in question_rows() + rule_rows() + score_rows():
+        assert row in DOC, f"{HINT}; missing:\n{row}"
 
 
 def test_the_documented_thresholds_are_the_model_thresholds():
@@ -41,13 +29,30 @@ def test_the_documented_thresholds_are_the_model_thresholds():
     assert f"**low** below {score.moderate_at}, **moderate** {score.moderate_at}–{score.high_at - 1}, " \
            f"**high** from {score.high_at}" in DOC
     assert f"capped at {score.high_at - 1}" in DOC
-    care = MODEL.self_care
-    assert f"`duration_weeks` < {care.duration_weeks_below:g} **and**\n`pain_severity` ≤ {care.severity_at_most:g}" in DOC
+    duration, severity = (c for c in MODEL.self_care.conditions)
+    assert f"`{duration.key}` < {duration.below:g} **and**\n`{severity.key}` ≤ {severity.at_most:g}" in DOC
+    assert all(f"`{sign}`" in DOC for sign in score.back_pain_sign.signs)
 
 
-def test_every_answer_key_and_rule_is_documented():
-    for key in [*ANSWER_KEYS, *(rule.id for rule in MODEL.combinations), MODEL.age_red_flag.rule.id]:
-        assert f"`{key}`" in DOC, key
+def test_every_answer_key_question_and_rule_is_documented():
+    for name in [*ANSWER_KEYS, *(q.id for q in MODEL.questions), *(r.id for r in MODEL.rules)]:
+        assert f"`{name}`" in DOC, name
+
+
+def test_the_diagram_names_every_question():
+    diagram = DOC[DOC.index("```mermaid"):DOC.index("```", DOC.index("```mermaid") + 3)]
+    for question in MODEL.questions:
+        assert question.id in diagram, question.id
+
+
+def test_the_documented_interview_figures_are_current():
+    runs = run_all(load_vignettes(REPO / "tests" / "triage" / "vignettes.yml"))
+    rows = dict(re.findall(r"^\| ([a-z_ ]+) \| [^|]+ \| ([^|]+) \|$", DOC, flags=re.M))
+    for name in ("emergency", "urgent", "consult", "gait_analysis", "self_care"):
+        c = counts([r.asked for r in runs if r.assessed == name])
+        assert rows[name].strip() == f"{c.median:g} / {c.p90} / {c.max}", name
+    c = counts([r.asked for r in runs if r.assessed in NO_RED_FLAG])
+    assert rows["no red flag"].strip() == f"{c.median:g} / {c.p90} / {c.max}"
 
 
 def test_no_rasa_import_in_the_engine():

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.triage import assess, is_safe
+from bot.triage.stats import NO_RED_FLAG, TARGET_AFTER_FLAG, TARGET_MEDIAN, TARGET_P90, counts, report as stats_report, run_all
 from bot.triage.vignettes import evaluate, load_vignettes, report
 
 HERE = Path(__file__).parent
@@ -18,17 +19,41 @@ DOC = HERE.parents[1] / "docs" / "clinical-model.md"
 
 
 def test_there_are_enough_vignettes_of_every_kind():
-    counts = {d: sum(v.expected == d for v in VIGNETTES)
-              for d in ("emergency", "urgent", "consult", "gait_analysis", "self_care")}
-    assert len(VIGNETTES) >= 45 and min(counts.values()) >= 5, counts
+    by_kind = {d: sum(v.expected == d for v in VIGNETTES)
+               for d in ("emergency", "urgent", "consult", "gait_analysis", "self_care")}
+    assert len(VIGNETTES) >= 80 and min(by_kind.values()) >= 8, by_kind
 
 
-@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v.id for v in VIGNETTES])
+def _case(vignette):
+    """A vignette the engine knowingly gets wrong is a strict xfail, so a fix is noticed."""
+    marks = [pytest.mark.xfail(strict=True, reason=f"engine gives {vignette.engine_gives}: {vignette.rationale}")] \
+        if vignette.engine_gives else []
+    return pytest.param(vignette, id=vignette.id, marks=marks)
+
+
+@pytest.mark.parametrize("vignette", [_case(v) for v in VIGNETTES])
 def test_vignette(vignette):
-    result = assess(vignette.answers)
-    assert result.disposition == (vignette.engine_gives or vignette.expected), vignette.rationale
-    if vignette.expected == "emergency":
-        assert result.disposition == "emergency"
+    assert assess(vignette.answers).disposition == vignette.expected, vignette.rationale
+
+
+def test_known_disagreements_are_what_the_engine_gives_and_safe():
+    known = [v for v in VIGNETTES if v.engine_gives]
+    assert known, "the file documents the engine's known over-triage"
+    for vignette in known:
+        assert assess(vignette.answers).disposition == vignette.engine_gives, vignette.id
+        assert is_safe(vignette.engine_gives, vignette.expected), vignette.id
+
+
+def test_the_interview_meets_its_targets_on_the_vignettes():
+    runs = run_all(VIGNETTES)
+    text, ok = stats_report(runs)
+    print("\n" + text)
+    assert ok
+    benign = counts([r.asked for r in runs if r.assessed in NO_RED_FLAG])
+    assert benign.median <= TARGET_MEDIAN and benign.p90 <= TARGET_P90
+    assert max(r.after_flag for r in runs if r.assessed not in NO_RED_FLAG) <= TARGET_AFTER_FLAG
+    assert all(r.disposition == r.assessed for r in runs)
+    assert sum(v.rationale.startswith("new in v2") for v in VIGNETTES) >= 30
 
 
 def test_every_emergency_vignette_is_safe_and_figures_are_reported():
