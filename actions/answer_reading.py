@@ -44,13 +44,10 @@ class AnswerKind:
 CHOICE_KINDS: Dict[str, AnswerKind] = {
     "pain_location": AnswerKind("body_part", parsers.parse_location,
                                 'Please say "lower back", "knee", "both" or "somewhere else".'),
-    "pain_side": AnswerKind("side", parsers.parse_side, 'Please say "left", "right" or "both".'),
     "duration_weeks": AnswerKind("duration", parsers.parse_duration_weeks,
                                  'For example "3 weeks", "about 2 months" or "since last summer".'),
     "pain_severity": AnswerKind("severity", parsers.parse_severity,
                                 'A number from 0 to 10, e.g. "6", or words like "mild" or "pretty bad".'),
-    "shoe_wear": AnswerKind("shoe_wear", parsers.parse_shoe_wear,
-                            'Please say "inner edge", "outer edge", "evenly" or "don\'t know".'),
     "insoles_tried": AnswerKind("insoles_tried", parsers.parse_insoles,
                                 'Please say "no", "yes, they helped" or "yes, but no help".'),
     "age": AnswerKind(None, parsers.parse_age, 'Your age in years, e.g. "45", or "skip".'),

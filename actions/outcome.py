@@ -13,12 +13,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.answers import answers_from_tracker
+from actions.answers import answers_from_tracker, pattern_questions, screen_questions
 from actions.clinic_facts import clinic
 from actions.corrections import correction_events, red_flag_events
 from actions.storage_access import channel_of, unit_of_work
 from bot.storage.conversations import save_assessment
-from bot.triage import TriageResult, advice, assess, pattern_questions, screen_questions
+from bot.triage import TriageResult, advice, assess
 
 logger = logging.getLogger(__name__)
 

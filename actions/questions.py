@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.triage import ANSWER_KEYS, QUESTIONS
+from bot.triage import QUESTIONS
 
 
 def _payload(entity: str, value: str) -> str:
@@ -30,11 +30,6 @@ CHOICE_BUTTONS: Dict[str, List[Dict[str, str]]] = {
         {"title": "Both", "payload": _payload("body_part", "both")},
         {"title": "Somewhere else", "payload": _payload("body_part", "other")},
     ],
-    "pain_side": [
-        {"title": "Left", "payload": _payload("side", "left")},
-        {"title": "Right", "payload": _payload("side", "right")},
-        {"title": "Both sides", "payload": _payload("side", "both")},
-    ],
     "duration_weeks": [
         {"title": "Under 2 weeks", "payload": _payload("duration", "1 week")},
         {"title": "2-6 weeks", "payload": _payload("duration", "4 weeks")},
@@ -45,12 +40,6 @@ CHOICE_BUTTONS: Dict[str, List[Dict[str, str]]] = {
         {"title": "Mild (1-3)", "payload": _payload("severity", "2")},
         {"title": "Moderate (4-6)", "payload": _payload("severity", "5")},
         {"title": "Severe (7-10)", "payload": _payload("severity", "8")},
-    ],
-    "shoe_wear": [
-        {"title": "Inner edge", "payload": _payload("shoe_wear", "inner")},
-        {"title": "Outer edge", "payload": _payload("shoe_wear", "outer")},
-        {"title": "Evenly", "payload": _payload("shoe_wear", "even")},
-        {"title": "Don't know", "payload": _payload("shoe_wear", "unknown")},
     ],
     "insoles_tried": [
         {"title": "No", "payload": _payload("insoles_tried", "none")},
@@ -86,4 +75,4 @@ def _ask_action(key: str) -> type:
     return type(f"Ask_{key}", (AskTriageQuestion,), {"key": key, "name": lambda self: f"action_ask_{self.key}"})
 
 
-ASK_ACTIONS = [_ask_action(key) for key in sorted(ANSWER_KEYS)]
+ASK_ACTIONS = [_ask_action(key) for key in sorted(QUESTIONS)]

@@ -1,8 +1,8 @@
 """The red-flag screen and the pain-pattern forms.
 
 Both forms ask what the triage engine says is still needed, in its order
-(bot.triage.screen_questions / pattern_questions), so which questions apply to
-whom stays clinical logic outside Rasa. On every message they also:
+(bot.triage.next_question, one key at a time: actions/answers.py), so which
+questions apply to whom stays clinical logic outside Rasa. On every message they also:
 - record red flags the NLU component found anywhere in the message, which makes
   the engine's question list empty and so ends the form at once;
 - apply corrections of earlier answers ("actually it's both knees");
@@ -21,9 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answer_reading import AnswerReadingForm, answer_kind, count_reask, not_understood, read_answer
-from actions.answers import UNKNOWN, answers_from_tracker
+from actions.answers import UNKNOWN, answers_from_tracker, pattern_questions, screen_questions
 from actions.corrections import correction_events, red_flag_events
-from bot.triage import pattern_questions, screen_questions
 
 
 class TriageFormValidation(AnswerReadingForm):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from bot.triage import ANSWER_KEYS
+from bot.triage import MODEL, QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
@@ -53,9 +53,12 @@ def test_domain_actions_and_action_server_agree(registered_actions):
 
 
 def test_every_triage_answer_has_a_slot_and_a_question():
-    for key in ANSWER_KEYS:
+    for key in MODEL.gates:  # every key the interview asks
         assert key in DOMAIN["slots"], key
+    for key in QUESTIONS:  # every key asked on its own
         assert f"action_ask_{key}" in DOMAIN["actions"], key
+    retired = [key for key, spec in MODEL.keys.items() if spec.retired]
+    assert not set(retired) & set(DOMAIN["slots"]), "retired keys have no slot"
 
 
 def test_every_trained_intent_is_in_the_domain_and_vice_versa():

@@ -366,26 +366,7 @@ def parse_side(text: str) -> Parsed[str]:
     return _UNCLEAR
 
 
-# ---------------------------------------------------------------- shoes, insoles, age
-_INNER = r"\b(?:inner|inside|inward|instep|medial|in side|big toe side|arch side|inside edge)\b"
-_OUTER = r"\b(?:outer|outside|outward|lateral|out side|pinky toe side|little toe side|outside edge)\b"
-_EVEN = r"\b(?:even|evenly|equally|all over|the same|same|uniform|uniformly|normal|normally|nothing unusual|no pattern|whole sole|flat)\b"
-_NOT_LOOKED = r"\b(?:never (?:checked|looked|noticed)|have ?n[o']?t (?:checked|looked|noticed)|didn'?t (?:check|look|notice)|no idea|can'?t tell)\b"
-
-
-def parse_shoe_wear(text: str) -> Parsed[str]:
-    """Where the soles wear down: inner, outer, even, or unknown (a valid engine value)."""
-    answer = normalise(text)
-    if is_unknown(answer) or re.search(_NOT_LOOKED, answer) or answer == "unknown":
-        return _ok("unknown")
-    inner, outer = bool(re.search(_INNER, answer)), bool(re.search(_OUTER, answer))
-    if inner != outer:
-        return _ok("inner" if inner else "outer")
-    if not inner and re.search(_EVEN, answer):
-        return _ok("even")
-    return _UNCLEAR
-
-
+# ---------------------------------------------------------------- insoles, age
 _NO_HELP = (
     r"\b(?:did ?n[o']?t|did not|does ?n[o']?t|do ?n[o']?t|does not|never) (?:really |much |actually )?(?:help(?:ed|s)?|work(?:ed|s)?|do (?:anything|much|a thing))\b|"
     r"\bno (?:help|difference|change|luck|real difference)\b|\bnot (?:really )?(?:helpful|much help|help(?:ing)?)\b|"

@@ -18,10 +18,11 @@ from bot.staff.calendar import calendar_link
 from bot.storage.booking import bookings_between, slots_on
 from bot.storage.models import CANCELLED, OPEN, Assessment, Booking, CallbackRequest
 from bot.storage.validation import format_phone
-from bot.triage import QUESTIONS
+from bot.triage import MODEL, QUESTIONS
 
-POINTS_AWAY = ("sitting_relieves", "calf_pain_walking", "morning_stiffness")
-SCREEN_EXTRA = ("has_diabetes",)  # gates a red-flag question, so it belongs to the screen
+SCREEN_KEYS = frozenset(key for q in MODEL.questions if q.screen and q.kind == "multi" for key in q.keys)
+POINTS_AWAY = frozenset(c.key for rule in MODEL.rules if rule.disposition == "consult"
+                        for c in rule.conditions if MODEL.keys[c.key].kind == "bool")
 UNITS = {"duration_weeks": " weeks", "pain_severity": "/10", "age": " years"}
 
 
@@ -80,7 +81,7 @@ def _answer_rows(answers: Dict[str, Any], keys: List[str]) -> List[Dict[str, str
 def assessment_summary(assessment: Assessment, clinic: Clinic) -> Dict[str, Any]:
     """The pre-visit summary: result, reasons, and the answers split into screen, points-away, pattern."""
     answers, result = assessment.answers or {}, assessment.result or {}
-    screen = [k for k in answers if k.startswith("rf_") or k in SCREEN_EXTRA]
+    screen = [k for k in answers if k in SCREEN_KEYS or k.startswith("rf_")]
     away = [k for k in answers if k in POINTS_AWAY]
     pattern = [k for k in answers if k not in screen and k not in away]
     return {

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from bot.triage import QUESTIONS
+from bot.triage import MODEL, QUESTIONS
+
+SCREEN_AND_AWAY = {item.key for q in MODEL.questions if q.kind == "multi" and (q.screen or q.id == "points_away")
+                   for item in q.items}
 
 QUESTION_KEYS = {text: key for key, text in QUESTIONS.items()}
 
@@ -61,8 +64,6 @@ class Patient:
         raise AssertionError("the triage did not end:\n" + "\n".join(self.transcript[-10:]))
 
 
-#: Every screen question answered "no" (nothing urgent), by button payload.
-NO_RED_FLAGS = {key: "/deny" for key in QUESTIONS if key.startswith("rf_")} | {
-    "has_diabetes": "/deny", "sitting_relieves": "/deny", "calf_pain_walking": "/deny",
-    "morning_stiffness": "/deny",
-}
+#: Every safety and "points away" item answered "no" (nothing urgent), by button payload.
+NO_RED_FLAGS = {key: "/deny" for key in QUESTIONS
+                if key.startswith("rf_") or key in SCREEN_AND_AWAY}

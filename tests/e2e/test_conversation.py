@@ -18,15 +18,12 @@ KNEE_WITH_FOOT_SIGNS = {
     "duration_weeks": "about 3 months",
     "pain_severity": "6/10",
     "worse_walking": "yeah mostly when I walk to work",
-    "better_rest": "/affirm",
     "front_knee_pain": "yes, around the kneecap",
     "heel_arch_pain": "/affirm",
     "flat_feet": "/affirm",
     "high_arches": "/deny",
-    "shoe_wear": "the inner edge",
     "worse_footwear": "/affirm",
     "insoles_tried": '/inform{"insoles_tried": "none"}',
-    "prior_injury": "not really",
     "on_feet_job": "/affirm",
     "age": "45",
 }
@@ -69,11 +66,9 @@ def test_free_text_and_buttons_reach_a_gait_analysis_outcome(rasa_stack):
     slots = tracker["slots"]
     assert slots["disposition"] == "gait_analysis", "\n".join(patient.transcript)
     assert slots["pain_location"] == "knee"
-    assert slots["pain_side"] == "left"
     assert slots["duration_weeks"] == 13
-    assert slots["pain_severity"] == 6
-    assert slots["worse_walking"] is True
-    assert slots["shoe_wear"] == "inner"
+    assert slots["pain_severity"] is None, "severity only matters for pain under two weeks"
+    assert slots["flat_feet"] is True
     said = " ".join(texts(final))
     assert "gait analysis" in said.lower() and "not a doctor" in said
 

@@ -14,7 +14,6 @@ from bot.nlu.parsers import (
     parse_insoles,
     parse_location,
     parse_severity,
-    parse_shoe_wear,
     parse_side,
     parse_yes_no,
 )
@@ -165,19 +164,6 @@ def test_parse_location(text, expected):
 )
 def test_parse_side(text, expected):
     assert parse_side(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("inside edge", ok("inner")), ("they wear on the inside", ok("inner")), ("inner", ok("inner")),
-        ("outside", ok("outer")), ("the outer heel", ok("outer")), ("evenly", ok("even")),
-        ("about the same all over", ok("even")), ("no idea", ok("unknown")), ("never checked", ok("unknown")),
-        ("skip", ok("unknown")), ("inner and outer", NOT_UNDERSTOOD), ("heel", NOT_UNDERSTOOD),
-    ],
-)
-def test_parse_shoe_wear(text, expected):
-    assert parse_shoe_wear(text) == expected
 
 
 @pytest.mark.parametrize(

