@@ -112,7 +112,9 @@ def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, hint: str
     A digression (a question, "start over", ...) is not an answer: no events, so the
     form rejects the message and the rules answer it before returning.
     """
-    if tracker.get_intent_of_latest_message() in DIGRESSIONS:
+    # The raw intent: rasa_sdk's get_intent_of_latest_message() skips nlu_fallback and returns the runner-up,
+    # which made an unclear answer ("purple") look like a digression and the form give up on it.
+    if tracker.latest_message.get("intent", {}).get("name") in DIGRESSIONS:
         return []
     dispatcher.utter_message(response="utter_did_not_understand_answer", answer_hint=hint)
     return [count_reask(tracker)]

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 
-from bot.triage import ANSWER_KEYS, MODEL, QUESTIONS, next_question
+from bot.triage import MODEL, QUESTIONS, next_question
 
 ONE_BY_ONE = tuple(q.id for q in MODEL.questions if q.kind == "multi")
 
@@ -24,7 +24,7 @@ UNKNOWN = "unknown"
 def answers_from_tracker(tracker: Tracker) -> Dict[str, Any]:
     """The answers given so far: asked keys only, "not sure" as None."""
     answers: Dict[str, Any] = {}
-    for key in ANSWER_KEYS:
+    for key in MODEL.gates:  # the keys the interview asks (retired keys have no slot)
         value = tracker.get_slot(key)
         if value is None:
             continue
