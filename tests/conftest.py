@@ -10,9 +10,10 @@ import os
 import secrets
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
@@ -84,9 +85,9 @@ def _stack_env(tmp: Path) -> Dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
-    tmp = tmp_path_factory.mktemp("stack")
+@contextmanager
+def running_stack(tmp: Path) -> Iterator[RasaStack]:
+    """Train (if needed), start both servers with their stores in tmp, and stop them afterwards."""
     model = train(log=tmp / "train.log")
     env = _stack_env(tmp)
     subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True)
@@ -104,3 +105,9 @@ def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> RasaStack:
         )
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
+    with running_stack(tmp_path_factory.mktemp("stack")) as stack:
+        yield stack

@@ -1,0 +1,28 @@
+"""Every simulated patient of patients.yml, in free text, against the real stack.
+
+Each reaches the disposition its answers give, is never asked what its first
+message already said, hears red-flag advice in reply to the message that
+mentioned the red flag, and, when scripted, ends with a confirmed booking
+(converse() fails on anything unscripted, on more than 40 messages, and
+when a scripted booking is never confirmed).
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.simulated import PatientScript, converse, load_patients
+
+pytestmark = pytest.mark.e2e
+
+PATIENTS = load_patients()
+
+
+@pytest.mark.parametrize("patient", PATIENTS, ids=[p.id for p in PATIENTS])
+def test_simulated_patient(rasa_stack, patient: PatientScript) -> None:
+    talk = converse(rasa_stack, patient)
+    assert talk.disposition == patient.expect, talk.tail()
+    repeated = sorted(set(patient.never_asked) & set(talk.pending_seen))
+    assert not repeated, f"asked {repeated}, which the first message answered:\n{talk.tail()}"
+    if patient.red_flag_at is not None:
+        assert talk.red_flag_same_turn, (f"red flag mentioned in message {talk.red_flag_turn}, advice after message "
+                                         f"{talk.to_result}:\n{talk.tail()}")
