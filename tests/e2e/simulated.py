@@ -24,6 +24,8 @@ PATIENTS_FILE = Path(__file__).with_name("patients.yml")
 MAX_TURNS = 40
 RED_FLAG_DISPOSITIONS = frozenset({"emergency", "urgent"})
 CHECKLIST_ITEMS = frozenset(item.key for q in MODEL.questions if q.kind == "multi" for item in q.items)
+QUESTION_IDS = frozenset(q.id for q in MODEL.questions) | CHECKLIST_ITEMS
+"""What a triage question can be pending as: a question's id, or an item's key when asked alone."""
 #: Pending ids that are steps of the conversation rather than triage questions.
 STEPS = frozenset({"consent", "summary", "booking_offer"})
 BOOKING_SLOTS = ("booking_location", "booking_slot", "patient_name", "patient_contact", "booking_confirmed")
@@ -92,7 +94,7 @@ class Walk:
     settled_at: Dict[str, bool] = field(default_factory=dict)
     """Per pending id answered (and "first"): whether the interview was over right after it."""
     to_result: int = 0
-    """Patient messages from the first to the result: first, consent, the questions, the summary replies."""
+    """Patient messages from the first to the result: first, consent, the questions, the scripted summary replies."""
     to_booking: Optional[int] = None
 
 
@@ -116,7 +118,8 @@ def engine_walk(patient: PatientScript) -> Walk:
     walk.disposition = assess(answers).disposition
     summary = patient.answers.get("summary")
     summaries = len(summary) if isinstance(summary, list) else int(summary is not None)
-    walk.to_result = 2 + len(walk.asked) + summaries
+    consent = 0 if walk.settled_at["first"] else 1  # a red flag in the first message is answered before consent
+    walk.to_result = 1 + consent + len(walk.asked) + summaries
     if patient.booking:
         walk.to_booking = walk.to_result + len(patient.booking)
     return walk
@@ -152,7 +155,9 @@ class Conversation:
     pending_seen: List[Optional[str]] = field(default_factory=list)
     """The open question (or requested booking slot) after each patient message."""
     disposition: Optional[str] = None
+    """The latest result (a red flag's advice may be followed by questions that could make it more urgent)."""
     to_result: Optional[int] = None
+    """The patient message after which the first result was given."""
     to_booking: Optional[int] = None
     red_flag_turn: Optional[int] = None
     """The patient message (1-based) that first mentioned the red flag."""
@@ -172,7 +177,8 @@ class Conversation:
 
 
 def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -> Conversation:
-    """Talk to `stack` (its .say and .tracker) until the result, or the booking when scripted."""
+    """Talk to `stack` (its .say and .tracker) until a result with no triage question left, and the booking
+    when scripted."""
     talk = Conversation(patient, sender or f"sim-{patient.id}-{uuid.uuid4().hex[:8]}")
     asked_times: Dict[str, int] = {}
     text: Optional[str] = patient.first
@@ -186,11 +192,12 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
         pending = _pending(state)
         talk.pending_seen.append(pending)
         talk.transcript.append(f"   [pending: {pending}, disposition: {slots.get('disposition')}]")
-        if slots.get("disposition") and talk.to_result is None:
-            talk.disposition, talk.to_result = slots["disposition"], talk.turns
+        if slots.get("disposition"):
+            talk.disposition = slots["disposition"]
+            talk.to_result = talk.to_result or talk.turns
         if slots.get("booking_status") == "booked":
             talk.to_booking = talk.turns
-        if talk.to_result is not None and (not patient.booking or talk.to_booking is not None):
+        if talk.to_result is not None and pending not in QUESTION_IDS and (not patient.booking or talk.to_booking):
             return talk
         if talk.turns >= MAX_TURNS:
             raise ConversationFailed(f"{patient.id}: no result after {MAX_TURNS} patient messages:\n{talk.tail()}")
