@@ -25,7 +25,6 @@ from typing import Callable, Dict, Iterable, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stack_figures import percentile  # noqa: E402
 from tests.e2e.simulated import (RED_FLAG_DISPOSITIONS, ConversationFailed, PatientScript, converse,  # noqa: E402
                                  engine_walk, load_patients)
 
@@ -84,7 +83,8 @@ def _progress(o: Outcome) -> str:
 def _spread(values: List[int]) -> str:
     if not values:
         return "no runs"
-    return (f"median {statistics.median(values):>4g}  p90 {percentile(values, 0.9):>3}  max {max(values):>3}"
+    p90 = statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+    return (f"median {statistics.median(values):>4g}  p90 {p90:>4g}  max {max(values):>3}"
             f"  (n={len(values)})")
 
 
@@ -102,15 +102,20 @@ def report(outcomes: List[Outcome]) -> None:
     calm = [o.to_result for o in done if o.disposition not in RED_FLAG_DISPOSITIONS]
     if calm:
         median = statistics.median(calm)
-        print(f"  no red flag    median {median:g} (target <= {RESULT_TARGET}: {'met' if median <= RESULT_TARGET else 'MISSED'})")
+        print(f"  no red flag    median {median:g} (target <= {RESULT_TARGET}: {_met(median <= RESULT_TARGET)})")
     flagged = [o for o in outcomes if o.patient.red_flag_at]
     same = sum(1 for o in flagged if o.red_flag_same_turn)
     print(f"red-flag advice in reply to the message that mentioned it: {same} of {len(flagged)}")
     booked = [o.to_booking for o in done if o.to_booking]
     wanted = sum(1 for o in outcomes if o.patient.booking)
-    print(f"first message to a confirmed booking: {_spread(booked)}, {len(booked)} of {wanted} booked"
-          + (f" (target <= {BOOKING_TARGET}: {'met' if max(booked) <= BOOKING_TARGET else 'MISSED'} by the max)"
-             if booked else ""))
+    print(f"first message to a confirmed booking: {_spread(booked)}, {len(booked)} of {wanted} booked")
+    if booked:
+        print(f"  target <= {BOOKING_TARGET}: median {_met(statistics.median(booked) <= BOOKING_TARGET)}, "
+              f"max {_met(max(booked) <= BOOKING_TARGET)}")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "MISSED"
 
 
 def main() -> int:
