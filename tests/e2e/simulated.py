@@ -200,13 +200,13 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
         if talk.to_result is not None and pending not in QUESTION_IDS and (not patient.booking or talk.to_booking):
             return talk
         if talk.turns >= MAX_TURNS:
-            raise ConversationFailed(f"{patient.id}: no result after {MAX_TURNS} patient messages:\n{talk.tail()}")
+            raise ConversationFailed(f"no result after {MAX_TURNS} patient messages:\n{talk.tail()}")
         if pending is None:
-            raise ConversationFailed(f"{patient.id}: nothing is pending and there is no result "
+            raise ConversationFailed(f"nothing is pending and there is no result "
                                      f"(disposition {slots.get('disposition')!r}):\n{talk.tail()}")
         text = patient.reply(pending, asked_times.get(pending, 0))
         if text is None:
-            raise ConversationFailed(f"{patient.id}: the bot asks '{pending}' (time {asked_times.get(pending, 0) + 1}),"
+            raise ConversationFailed(f"the bot asks '{pending}' (time {asked_times.get(pending, 0) + 1}),"
                                      f" which the script does not answer:\n{talk.tail()}")
         asked_times[pending] = asked_times.get(pending, 0) + 1
 
