@@ -181,8 +181,7 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
     when scripted."""
     talk = Conversation(patient, sender or f"sim-{patient.id}-{uuid.uuid4().hex[:8]}")
     asked_times: Dict[str, int] = {}
-    text: Optional[str] = patient.first
-    pending = "first"
+    text, pending = patient.first, "first"
     while True:
         if patient.red_flag_at == pending and talk.red_flag_turn is None:
             talk.red_flag_turn = talk.turns + 1
@@ -199,16 +198,17 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
             talk.to_booking = talk.turns
         if talk.to_result is not None and pending not in QUESTION_IDS and (not patient.booking or talk.to_booking):
             return talk
+        where = f"result {talk.disposition}, not booked" if talk.to_result else "no result"
         if talk.turns >= MAX_TURNS:
-            raise ConversationFailed(f"no result after {MAX_TURNS} patient messages:\n{talk.tail()}")
+            raise ConversationFailed(f"not done after {MAX_TURNS} patient messages ({where}):\n{talk.tail()}")
         if pending is None:
-            raise ConversationFailed(f"nothing is pending and there is no result "
-                                     f"(disposition {slots.get('disposition')!r}):\n{talk.tail()}")
-        text = patient.reply(pending, asked_times.get(pending, 0))
-        if text is None:
-            raise ConversationFailed(f"the bot asks '{pending}' (time {asked_times.get(pending, 0) + 1}),"
-                                     f" which the script does not answer:\n{talk.tail()}")
+            raise ConversationFailed(f"nothing is pending ({where}):\n{talk.tail()}")
+        reply = patient.reply(pending, asked_times.get(pending, 0))
         asked_times[pending] = asked_times.get(pending, 0) + 1
+        if reply is None:
+            raise ConversationFailed(f"the bot asks '{pending}' (time {asked_times[pending]}), which the script "
+                                     f"does not answer ({where}):\n{talk.tail()}")
+        text = reply
 
 
 def _say(stack: Any, talk: Conversation, text: str) -> None:

@@ -102,6 +102,6 @@ def test_the_driver_fails_with_the_transcript_on_an_unscripted_question() -> Non
 
 
 def test_the_driver_gives_up_after_the_turn_limit() -> None:
-    with pytest.raises(ConversationFailed, match=f"after {MAX_TURNS}"):
+    with pytest.raises(ConversationFailed, match=f"not done after {MAX_TURNS}"):
         converse(_ScriptedStack(["emergency_signs"] * 60),
                  replace(BY_ID["fracture_mid"], answers={"emergency_signs": "no"}))
