@@ -48,6 +48,12 @@ def test_a_red_flag_decides_on_the_message_that_mentions_it(patient: PatientScri
 
 
 @each_patient
+def test_questions_the_first_message_answered_are_scripted_too(patient: PatientScript) -> None:
+    """A re-ask then costs messages in the benchmark instead of ending the run."""
+    assert all(patient.reply(question_id, 0) for question_id in patient.never_asked)
+
+
+@each_patient
 def test_scripts_answer_real_pending_ids_in_free_text(patient: PatientScript) -> None:
     assert set(patient.answers) <= QUESTION_IDS | STEPS
     assert set(patient.never_asked) <= QUESTION_IDS and set(patient.unsure) <= CHECKLISTS
