@@ -48,6 +48,12 @@ def test_a_red_flag_decides_on_the_message_that_mentions_it(patient: PatientScri
 
 
 @each_patient
+def test_a_patient_without_a_red_flag_can_confirm_the_summary(patient: PatientScript) -> None:
+    """Free text is always read back in the summary before a result that is not a red flag's."""
+    assert (patient.reply("summary", 0) is not None) == (patient.expect not in RED_FLAG_DISPOSITIONS)
+
+
+@each_patient
 def test_questions_the_first_message_answered_are_scripted_too(patient: PatientScript) -> None:
     """A re-ask then costs messages in the benchmark instead of ending the run."""
     assert all(patient.reply(question_id, 0) for question_id in patient.never_asked)
