@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
-from actions.storage_access import channel_of, unit_of_work
+from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
 from bot.staff.calendar import calendar_link
 from bot.storage.booking import (
     BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
@@ -116,13 +116,15 @@ class ExistingBookingAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            with unit_of_work() as session:
+            with stored(dispatcher, "changing a booking") as session:
                 booking = active_booking_for(session, tracker.sender_id)
                 if booking is not None:
                     return self.act(dispatcher, session, booking)
-        except (BookingError, SQLAlchemyError) as problem:
+        except StorageUnavailable:
+            return [SlotSet("booking_route", "none")]
+        except BookingError as problem:
             logger.warning("Could not change a booking: %s", type(problem).__name__)
-            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            dispatcher.utter_message(text=str(problem))
             return [SlotSet("booking_route", "none")]
         dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
         return [SlotSet("booking_route", "none")]

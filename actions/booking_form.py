@@ -6,7 +6,6 @@ one that does not fit is re-asked with an example.
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -14,18 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.answer_reading import AnswerReadingForm, latest_entity, not_understood
 from actions.clinic_facts import clinic
-from actions.corrections import red_flag_events
-from actions.storage_access import unit_of_work
+from actions.form_reading import AnswerReadingForm, free_text_answer, latest_entity, latest_intent, not_understood, read_name
+from actions.storage_access import StorageUnavailable, stored
 from bot.clinic import Location
 from bot.storage.booking import available_slots, bookable_after, ensure_slots
 from bot.storage.models import Slot, utcnow
-from bot.storage.validation import InvalidInput, format_phone, parse_contact, validate_name
-
-logger = logging.getLogger(__name__)
+from bot.storage.validation import InvalidInput, format_phone, parse_contact
 
 PAGE_SIZE = 3
 LATER = "later"
@@ -54,9 +49,9 @@ def _location_from_text(text: str) -> Optional[Location]:
     return None
 
 
-def _offered(tracker: Tracker) -> List[Slot]:
+def _offered(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Slot]:
     """The times shown with the last question, with the page the patient is on."""
-    with unit_of_work() as session:
+    with stored(dispatcher, "reading free times") as session:
         ensure_slots(session, clinic())
         after = bookable_after(clinic(), utcnow())
         page = int(tracker.get_slot("slot_page") or 0)
@@ -81,10 +76,8 @@ class ActionAskBookingSlot(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            slots = _offered(tracker)
-        except SQLAlchemyError as error:
-            logger.error("Could not read free slots: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            slots = _offered(tracker, dispatcher)
+        except StorageUnavailable:
             return []
         if not slots:
             dispatcher.utter_message(response="utter_no_more_slots", clinic_phone=clinic().phone)
@@ -123,14 +116,6 @@ class ValidateBookingForm(AnswerReadingForm):
             return ["booking_location", "booking_slot", "booking_confirmed"]
         return BOOKING_SLOTS
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        if red_flag_events(tracker) or not requested or tracker.active_loop.get("name") != "booking_form":
-            return []  # a red flag is left to the rules: the form rejects, the outcome is given
-        reader = getattr(self, f"read_{requested}")
-        return reader(dispatcher, tracker)
-
     def read_booking_location(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         chosen = latest_entity(tracker, "location")
         location = clinic().location(chosen) if chosen in {loc.id for loc in clinic().locations} else None
@@ -145,27 +130,30 @@ class ValidateBookingForm(AnswerReadingForm):
         text = (tracker.latest_message.get("text") or "").lower()
         if chosen == LATER or (chosen is None and re.search(r"\blater\b|\bother\b|\bmore\b|\bnext\b", text)):
             return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
-        offered = _offered(tracker)
+        try:
+            offered = _offered(tracker, dispatcher)
+        except StorageUnavailable:
+            return [SlotSet("form_tries", (tracker.get_slot("form_tries") or 0) + 1)]
         slot = _pick(offered, chosen, text)
         if slot is None:
             return not_understood(dispatcher, tracker, "Please tap one of the times, or say \"later times\".")
         return [SlotSet("booking_slot", str(slot.id)), SlotSet("booking_slot_label", slot_label(slot))]
 
     def read_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        try:
-            return [SlotSet("patient_name", validate_name(tracker.latest_message.get("text") or ""))]
-        except InvalidInput as problem:
-            return not_understood(dispatcher, tracker, str(problem))
+        return read_name(dispatcher, tracker)
 
     def read_patient_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        text = free_text_answer(tracker)
+        if text is None:
+            return []
         try:
-            contact = parse_contact(tracker.latest_message.get("text") or "")
+            contact = parse_contact(text)
         except InvalidInput as problem:
             return not_understood(dispatcher, tracker, str(problem))
         return [SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
 
     def read_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = latest_intent(tracker)
         text = (tracker.latest_message.get("text") or "").lower()
         if re.search(r"\b(change|different|another|other)\b", text) or intent == "change_booking":
             for pattern, slots in CHANGES:

@@ -34,10 +34,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import ENTITY_TYPES, EntityExtractor, default_extractor
+from bot.nlu.odd_input import NO_WORDS, TOO_LONG, odd_input_intent
 from bot.nlu.redflags import RedFlagDetector, default_detector
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
+SAFETY_SCAN_CHARS = 5000
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -77,10 +79,18 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
         """Adds entities to each message and overrides the intent on a red flag."""
         for message in messages:
             text = message.get(TEXT)
-            if not text or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue  # empty, or a button payload that RegexMessageHandler unpacks
-            entities = [e for e in self._extractor.extract(text) if e["entity"] in self._entity_types]
-            red_flags = self._red_flag_entities(text)
+            if text and text.startswith(INTENT_MESSAGE_PREFIX):
+                continue  # a button payload that RegexMessageHandler unpacks
+            odd = odd_input_intent(text or "")
+            if odd == NO_WORDS:
+                self._set_intent(message, odd)
+                continue
+            # An over-long message is still screened for red flags: safety before "too long".
+            red_flags = self._red_flag_entities(text[:SAFETY_SCAN_CHARS])
+            if odd == TOO_LONG and not red_flags:
+                self._set_intent(message, odd)
+                continue
+            entities = [] if odd else [e for e in self._extractor.extract(text) if e["entity"] in self._entity_types]
             if entities or red_flags:
                 message.set(
                     ENTITIES,
@@ -107,11 +117,16 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def _report_red_flag(message: Message) -> None:
-        top = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ClinicalRulesExtractor._set_intent(message, RED_FLAG_INTENT)
+
+    @staticmethod
+    def _set_intent(message: Message, intent: Text) -> None:
+        """Make `intent` the message's intent with full confidence, whatever the classifier said."""
+        top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [
             item
             for item in message.get(INTENT_RANKING_KEY) or []
-            if item.get(INTENT_NAME_KEY) != RED_FLAG_INTENT
+            if item.get(INTENT_NAME_KEY) != intent
         ]
         message.set(INTENT, dict(top), add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(top)] + ranking, add_to_output=True)
