@@ -6,15 +6,16 @@ answers ends with exactly the result the triage engine gives for it.
 """
 from __future__ import annotations
 
-from typing import Mapping, Optional
+from typing import Optional
 
-from hypothesis import given, strategies as st
+from hypothesis import given
 
 from bot.conversation import Clinic, InterviewState, PatientMessage, Turn, take_turn
 from bot.conversation.message import answer_payload, answer_text
 from bot.conversation.state import BOOKING_OFFER, CONSENT, SUMMARY
 from bot.triage import MODEL, advice, assess, question_by_id
 from bot.triage.simulate import run_interview
+from tests.support.answering import payload_for
 from tests.triage.test_interview_properties import full_answer_sets
 
 CLINIC = Clinic("The Test Clinic", "(212) 555-0100")
@@ -50,29 +51,6 @@ class Chat:
 
 def texts(turn: Turn) -> str:
     return "\n".join(reply.text for reply in turn.replies)
-
-
-def payload_for(question_id: str, answers: Mapping[str, object], open_keys=()) -> str:
-    """The button a patient with these answers taps for the open question (of these open keys)."""
-    question = question_by_id(question_id, {})
-    if question.kind == "multi":
-        open_keys = list(open_keys or question.keys)
-        ticked = [k for k in open_keys if answers.get(k) is True]
-        if any(answers.get(k) is None for k in open_keys):
-            return answer_text(question_id, unsure=True)
-        return answer_text(question_id, yes=ticked) if ticked else answer_text(question_id, none=True)
-    if question.kind == "yes_no":
-        value = answers.get(question.keys[0])
-        return answer_text(question_id, unsure=True) if value is None else answer_text(question_id, value=value)
-    if question.kind == "number":
-        value = answers.get(question.keys[0])
-        return answer_text(question_id, unsure=True) if value is None else answer_text(question_id, value=value)
-    for index, option in enumerate(question.options):
-        if all(answers.get(k) == v for k, v in option.sets.items()):
-            return answer_text(question_id, option=index)
-    if answers.get("pain_location") == "knee" and "pain_location" in question.keys:
-        return "my knee"  # no button says "a knee, not sure which": the patient says it in words
-    return answer_text(question_id, unsure=True)
 
 
 # ---------------------------------------------------------------- consent
