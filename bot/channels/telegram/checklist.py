@@ -23,7 +23,7 @@ from bot.channels.telegram.callback_data import Record
 logger = logging.getLogger(__name__)
 
 CHECKLIST = "checklist"
-BUTTON_WIDTH = 34  # characters a full-width inline button shows on a narrow phone
+BUTTON_WIDTH = 40  # characters a full-width inline button shows on a 360 dp phone screen
 NOTE_WIDTH = 14
 UNTICKED, TICKED, CHOSEN = "☐", "☑", "✓"
 DONE, NONE, UNSURE = "done", "none", "unsure"
