@@ -172,10 +172,9 @@ def item_button_text(item: Item, ticked: bool, number: Optional[int] = None, ful
 
 def shorten(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters, cut at a word boundary with "…" when too long."""
-    text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    cut = " ".join(text.split())[: limit - 1]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.-") + "…"
