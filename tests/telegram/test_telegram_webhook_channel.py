@@ -245,3 +245,16 @@ def test_a_429_on_the_reply_is_retried_and_the_reply_arrives(host: ChannelHost, 
     attempts = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)
     assert [call.params["text"] for call in attempts] == ["Noted.", "Noted."]
     assert attempts[1].at - attempts[0].at >= 0.95
+
+
+def test_self_checked_appointment_data_is_left_to_its_own_handler(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    """appt: buttons carry their own signed token; the allow-list neither refuses nor forwards them."""
+    post(host, fake_api.message_update(CHAT, "/start"))
+    question = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)[1]
+
+    post(host, fake_api.callback_update(question, data="appt:token"))
+    post(host, fake_api.message_update(CHAT, "hello"))  # handled after the tap: per-chat order
+
+    fake_api.wait_for_calls("sendMessage", 3, chat_id=CHAT)
+    assert EXPIRED_BUTTON not in [call.params.get("text") for call in fake_api.calls_of("answerCallbackQuery")]
+    assert [text for _, text, _ in host.agent.received] == ["/greet", "hello"]

@@ -5,8 +5,8 @@ only in ``Deliver``: the webhook channel hands text to the in-process Rasa agent
 the poller posts it to Rasa's REST endpoint. Replies always leave through
 ``TelegramOutput``. Only private chats are served; commands map to intents:
 /start → greet, /start_over (and its old name /restart) → start_over,
-/forget → forget_me (the assistant asks for
-confirmation), /help is answered here. Typed text starting with "/" is never
+/forget → forget_me (the assistant asks for confirmation), /help is answered
+here; ``COMMANDS`` is the one table of them. Typed text starting with "/" is never
 passed on, so a patient cannot set intents or slots by typing them, and a tap is
 passed on only when the assistant issued that button under that message
 (callback_data.py): forged or used-up callback data gets "This button has expired".
@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import Awaitable, Callable, Dict, List
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -42,30 +43,36 @@ logger = logging.getLogger(__name__)
 Deliver = Callable[[str, str], Awaitable[None]]
 """Hand (chat id, text or payload) to Rasa; its replies go out through TelegramOutput."""
 
-START_OVER = "/start_over"
-COMMAND_PAYLOADS: Dict[str, str] = {
-    "start": "/greet",
-    "start_over": START_OVER,
-    "restart": START_OVER,  # the old name, still accepted; not in the menu
-    "forget": "/forget_me",
-}
-BOT_COMMANDS: List[BotCommand] = [
-    BotCommand("start", "Start the pain and foot-mechanics check"),
-    BotCommand("start_over", "Start over"),
-    BotCommand("forget", "Delete what you have told me"),
-    BotCommand("help", "What I can do"),
-]
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its menu entry, its line in /help and what it sends to Rasa (None: answered here)."""
+
+    name: str
+    menu: str
+    help: str
+    payload: Optional[str] = None
+
+
+START_OVER = "/start_over"  # Rasa's intent for starting over (formerly restart)
+COMMANDS: Tuple[Command, ...] = (
+    Command("start", "Start the pain and foot-mechanics check", "begin", "/greet"),
+    Command("start_over", "Start over", "start over", START_OVER),
+    Command("forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"),
+    Command("help", "What I can do", "this list"),
+)
+ALIASES: Dict[str, str] = {"restart": "start_over"}  # old names, still understood, not in the menu
+COMMAND_PAYLOADS: Dict[str, str] = {command.name: command.payload for command in COMMANDS if command.payload}
+COMMAND_PAYLOADS.update({old: COMMAND_PAYLOADS[new] for old, new in ALIASES.items()})
+BOT_COMMANDS: List[BotCommand] = [BotCommand(command.name, command.menu) for command in COMMANDS]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 HELP_TEXT = (
     "I'm the clinic's automated assistant, not a doctor. I ask a few questions about "
     "back or knee pain, check for anything urgent and can book a gait analysis.\n\n"
     "Tap the buttons or type your answers.\n\n"
-    "/start - begin\n"
-    "/start_over - start over\n"
-    "/forget - delete what you have told me (I'll ask you to confirm)\n"
-    "/help - this list\n\n"
-    "If this is an emergency, call 911."
+    + "".join(f"/{command.name} - {command.help}\n" for command in COMMANDS)
+    + "\nIf this is an emergency, call 911."
 )
 GROUP_TEXT = "Hi! To keep health information private I only chat one-to-one. Please message me directly."
 TEXT_ONLY = "I can only read text messages. Please type your answer or tap a button."
