@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, replace
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from dataclasses import asdict, dataclass, replace
+from typing import Any, List, Mapping, Optional, Tuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -32,6 +32,8 @@ TOGGLE_PREFIX = "t"
 
 @dataclass(frozen=True)
 class Item:
+    """One checkbox: the answer key it sets, its label and an optional short note."""
+
     key: str
     label: str
     note: str = ""
@@ -84,10 +86,7 @@ class Checklist:
         return cls(**fields)
 
     def to_record(self) -> Record:
-        fields = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        fields["items"] = [vars(item) for item in self.items]
-        fields["ticked"] = list(self.ticked)
-        return {"kind": CHECKLIST, "checklist": fields}
+        return {"kind": CHECKLIST, "checklist": asdict(self)}
 
     def owns_buttons(self, buttons: Any) -> bool:
         """Are these the message's own None/Not sure buttons (which Rasa's REST channel sends apart)?"""
@@ -137,17 +136,19 @@ class Checklist:
         return any(item_button_text(item, False) != item_button_text(item, False, full=True) for item in self.items)
 
     def text(self) -> str:
+        """The legend, and the full numbered labels when buttons had to shorten them."""
         if not self.numbered:
             return self.legend
-        lines = [f"{n}. {item.label}" + (f" ({item.note})" if item.note else "") for n, item in enumerate(self.items, 1)]
+        lines = [f"{n}. {item.label}" + (f" ({item.note})" if item.note else "")
+                 for n, item in enumerate(self.items, 1)]
         return self.legend + "\n\n" + "\n".join(lines)
 
     def keyboard(self) -> InlineKeyboardMarkup:
         number = self.numbered
-        rows: List[List[InlineKeyboardButton]] = [
-            [InlineKeyboardButton(item_button_text(item, on, index + 1 if number else None), callback_data=f"{TOGGLE_PREFIX}{index}")]
-            for index, (item, on) in enumerate(zip(self.items, self.ticked))
-        ]
+        rows: List[List[InlineKeyboardButton]] = []
+        for index, (item, on) in enumerate(zip(self.items, self.ticked)):
+            text = item_button_text(item, on, index + 1 if number else None)
+            rows.append([InlineKeyboardButton(text, callback_data=f"{TOGGLE_PREFIX}{index}")])
         rows.append([InlineKeyboardButton(self.done_title, callback_data=DONE)])
         rows.append(
             [
@@ -187,5 +188,5 @@ def _toggle_index(data: Optional[str], count: int) -> Optional[int]:
     return index if index < count else None
 
 
-def is_checklist(record: Optional[Dict[str, Any]]) -> bool:
+def is_checklist(record: Optional[Record]) -> bool:
     return record is not None and record.get("kind") == CHECKLIST

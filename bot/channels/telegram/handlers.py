@@ -58,7 +58,9 @@ START_OVER = "/start_over"  # Rasa's intent for starting over (formerly restart)
 COMMANDS: Tuple[Command, ...] = (
     Command("start", "Start the pain and foot-mechanics check", "begin", "/greet"),
     Command("start_over", "Start over", "start over", START_OVER),
-    Command("forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"),
+    Command(
+        "forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"
+    ),
     Command("help", "What I can do", "this list"),
 )
 ALIASES: Dict[str, str] = {"restart": "start_over"}  # old names, still understood, not in the menu

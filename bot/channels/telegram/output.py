@@ -4,10 +4,11 @@ Text goes out as plain text (no parse mode, nothing to escape), split at paragra
 boundaries when longer than Telegram's limit, with the inline keyboard on the
 last part; every keyboard is recorded under the message it was sent with, so
 only its own buttons are honoured when tapped. A checklist is one message of its
-own (checklist.py) in place of the question's numbered text and buttons. A chat that blocked the bot (403 Forbidden) or any other failed call,
-after the limiter's retries, is logged by chat id and error kind and swallowed,
-so one unreachable patient never breaks the conversation loop. Message text is
-never logged.
+own (checklist.py) in place of the question's numbered text and buttons. A chat
+that blocked the bot (403 Forbidden) or any other failed call, after the
+limiter's retries, is logged by chat id and error kind and swallowed, so one
+unreachable patient never breaks the conversation loop. Message text is never
+logged.
 """
 from __future__ import annotations
 
