@@ -1,8 +1,8 @@
 """End to end: the real Rasa and action servers (tests/conftest.py), the fake Bot API.
 
 The conversation is driven from what the bot sends (its buttons), not from a
-script: tap "No" when offered (red-flag and yes/no questions), else the first
-button (consent, choices), type "skip" to a question without buttons.
+script: tap "No" or "None of these" when offered (red-flag, checklist and yes/no
+questions), else the first button (consent, choices), type "skip" to a question without buttons.
 """
 from __future__ import annotations
 
@@ -107,7 +107,8 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
         asked = question(replies)
         seen_location_buttons |= any("lower_back" in payload for payload in callback_payloads(asked))
         if asked.keyboard:
-            answer = patient.tap(asked, "No" if "No" in titles(asked) else None)
+            offered = titles(asked)
+            answer = patient.tap(asked, next((t for t in ("No", "None of these") if t in offered), None))
         elif asked.params["text"].rstrip().endswith("?"):
             answer = patient.say("skip")
         else:
