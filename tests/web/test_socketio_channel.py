@@ -20,6 +20,7 @@ import pytest
 import socketio
 
 from bot.channels.socketio import RecentMessageIds, widget_origins
+from scripted_rasa import CHECKLIST_ID, CHECKLIST_ITEMS, CHECKLIST_LEGEND, checklist_message
 from widget_servers import (
     FIXED_CHANNEL,
     RASA_CHANNEL,
@@ -115,6 +116,36 @@ def test_replies_reach_a_persistent_session(servers: Dict[str, ServerProcess]) -
         "Shall we begin?",
     ]
     assert [button["payload"] for button in replies[1]["quick_replies"]] == ["/affirm", "/deny"]
+
+
+def test_a_checklist_arrives_as_one_event_with_text_buttons_and_block(
+    servers: Dict[str, ServerProcess],
+) -> None:
+    """Rasa would emit the text+buttons and the custom block separately (and fail on the block)."""
+
+    async def scenario() -> List[Dict[str, Any]]:
+        conversation = Conversation(servers[FIXED_CHANNEL].url)
+        session_id = await conversation.open(None)
+        await conversation.say("/checklist", session_id)
+        replies = await conversation.replies_within(0.5)
+        await conversation.close()
+        return replies
+
+    sent = checklist_message(CHECKLIST_ID, CHECKLIST_LEGEND, CHECKLIST_ITEMS)
+    replies = asyncio.run(scenario())
+    assert replies == [
+        {
+            "text": sent["text"],  # whole, not split at blank lines
+            "quick_replies": [
+                {"content_type": "text", "title": "None of these", "payload": '/answer{"q":"red_flags","none":true}'},
+                {"content_type": "text", "title": "Not sure", "payload": '/answer{"q":"red_flags","unsure":true}'},
+            ],
+            "custom": sent["custom"],
+        }
+    ]
+    assert [item["key"] for item in replies[0]["custom"]["checklist"]["items"]] == [
+        "rf_bladder_bowel", "rf_numb_saddle", "rf_fever",
+    ]
 
 
 def test_rasas_own_channel_loses_them_so_the_test_above_can_fail(
