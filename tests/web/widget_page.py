@@ -9,7 +9,7 @@ import json
 import re
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Sequence
 
 from playwright.sync_api import Page, expect
 
@@ -17,6 +17,7 @@ from bot.web.assets import AXE_CORE
 from widget_servers import ARTIFACTS, REPO_ROOT
 
 STORE = "clinic-chat:"
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 DOCS_IMG = REPO_ROOT / "docs" / "img"
 CSP_PROBE = """
 window.__cspViolations = [];
@@ -96,6 +97,21 @@ class Widget:
         )
 
 
+class Checklist:
+    """The newest checklist form in the conversation."""
+
+    def __init__(self, page: Page) -> None:
+        self.form = page.locator("form.checklist").last
+        self.fieldset = self.form.locator("fieldset")
+        self.boxes = self.form.get_by_role("checkbox")
+        self.labels = self.form.locator("label")
+        self.buttons = self.form.get_by_role("button")
+        self.done = self.form.get_by_role("button", name="Done", exact=True)
+        self.none = self.form.get_by_role("button", name="None of these", exact=True)
+        self.unsure = self.form.get_by_role("button", name="Not sure", exact=True)
+        self.hint = self.form.locator(".checklist-hint")
+
+
 def strip_speaker(text: str) -> str:
     """A bubble's text without the screen-reader prefix."""
     return re.sub(r"^(Assistant|You): ", "", text)
@@ -108,16 +124,26 @@ def launcher_ready_ms(page: Page) -> float:
     )
 
 
-def run_axe(page: Page, report_name: str) -> List[Dict[str, Any]]:
-    """Inject axe-core (needs a context with bypass_csp) and return serious/critical violations."""
-    page.add_script_tag(path=str(AXE_CORE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+def run_axe(
+    page: Page,
+    report_name: str,
+    within: Optional[List[str]] = None,
+    impacts: Sequence[str] = ("serious", "critical"),
+) -> List[Dict[str, Any]]:
+    """Inject axe-core (needs a context with bypass_csp) and return its violations of the
+    given impacts, on the page or only within one element (a shadow host's selector, then
+    selectors inside its shadow root, as axe's shadow DOM selectors are written)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_CORE))
+    results = page.evaluate(
+        "within => axe.run(within ? {include: [within]} : document, {resultTypes: ['violations']})", within
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / report_name).write_text(json.dumps(results["violations"], indent=2))
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impacts
     ]
 
 
