@@ -8,12 +8,14 @@ exact counts of what reached the bot. test_widget_e2e.py drives the real bot.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+import widget_page
 from scripted_rasa import CHECKLIST_ITEMS, CHECKLIST_LEGEND, GREETING
-from widget_page import ALL_IMPACTS, Checklist, Widget, launcher_ready_ms, run_axe, screenshot
+from widget_page import ALL_IMPACTS, SCREENSHOT_TIME, Checklist, Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ScriptedStack, received_by_bot, static_page
 
 expect.set_options(timeout=15_000)
@@ -408,3 +410,34 @@ def test_checklist_has_no_accessibility_violations(browser: Browser, scripted_st
     assert run_axe(page, "axe-checklist-sent.json", within, ALL_IMPACTS) == []
     assert run_axe(page, "axe-checklist-page.json") == []
     context.close()
+
+
+@pytest.mark.screenshots
+def test_checklist_screenshot_for_the_docs(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.clock.set_fixed_time(SCREENSHOT_TIME)
+    page.goto(scripted_stack.web.url + "/")
+    checklist = show_checklist(Widget(page))
+    checklist.boxes.nth(2).check()
+    page.locator(".row.user").last.evaluate("row => row.remove()")  # the typed trigger, not a patient's words
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+    screenshot(page, "widget-checklist.png", for_docs=True)
+    context.close()
+
+
+def test_screenshots_reach_the_docs_only_when_asked(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test run must not rewrite tracked files: docs/img/ only with SCREENSHOTS_TO_DOCS=1."""
+    docs = tmp_path / "img"
+    monkeypatch.setattr(widget_page, "DOCS_IMG", docs)
+    for value in ("", "0"):
+        monkeypatch.setenv("SCREENSHOTS_TO_DOCS", value)
+        assert screenshot(page, "widget-docs-probe.png", for_docs=True) == ARTIFACTS / "widget-docs-probe.png"
+        assert (ARTIFACTS / "widget-docs-probe.png").is_file() and not docs.exists()
+    monkeypatch.setenv("SCREENSHOTS_TO_DOCS", "1")
+    screenshot(page, "widget-docs-probe.png", for_docs=True)
+    assert (docs / "widget-docs-probe.png").read_bytes() == (ARTIFACTS / "widget-docs-probe.png").read_bytes()
+    screenshot(page, "widget-artifact-only.png")
+    assert not (docs / "widget-artifact-only.png").exists()

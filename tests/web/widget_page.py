@@ -6,8 +6,10 @@ Playwright's CSS and role locators pierce the widget's open shadow root.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -19,6 +21,7 @@ from widget_servers import ARTIFACTS, REPO_ROOT
 STORE = "clinic-chat:"
 ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 DOCS_IMG = REPO_ROOT / "docs" / "img"
+SCREENSHOT_TIME = datetime(2026, 3, 2, 10, 30)  # fixed, so the docs' screenshots only change with the UI
 CSP_PROBE = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation',
@@ -147,12 +150,18 @@ def run_axe(
     ]
 
 
+def screenshots_to_docs() -> bool:
+    """True when the docs' pictures are being re-taken (`make screenshots` sets the env)."""
+    return os.environ.get("SCREENSHOTS_TO_DOCS") == "1"
+
+
 def screenshot(page: Page, name: str, for_docs: bool = False) -> Path:
-    """Save to test-artifacts/ and, for the e2e screenshots, docs/img/ too."""
+    """Save to test-artifacts/; a docs picture (for_docs) goes to docs/img/ as well, but only
+    with SCREENSHOTS_TO_DOCS=1, so that a test run never rewrites tracked files."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
-    if for_docs:
+    if for_docs and screenshots_to_docs():
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         (DOCS_IMG / name).write_bytes(path.read_bytes())
     return path
