@@ -5,9 +5,10 @@ reply, a slow reply, counting how often a message arrived) is tested against
 this server. The channel is loaded from a credentials file the way ``rasa run``
 loads it, and the bot answers through the channel's real output channel.
 
-"/checklist" is answered with a checklist message built as docs/widget.md and
-/work/briefs/contract.md describe it (text, buttons and a custom block) and sent
-through ``send_response``, the call Rasa's processor makes for a bot message.
+"/checklist" is answered with a checklist message built as the interview's message
+contract describes it (text, buttons and a custom block; docs/widget.md) and sent
+through ``send_response``, the call Rasa's processor makes for a bot message;
+"/broken-checklist" sends one whose block lacks its "none" button.
 
 Run: python tests/web/scripted_rasa.py PORT CREDENTIALS_YML [--cors ORIGIN]
 GET /test/received lists what reached the bot: [{session_id, text, message_id}].
@@ -95,8 +96,11 @@ class ScriptedAgent:
             await out.send_text_with_buttons(to, "Shall we begin?", BUTTONS)
         elif text == "/link":
             await out.send_text_message(to, LINK_REPLY)
-        elif text == "/checklist":
-            await out.send_response(to, checklist_message(CHECKLIST_ID, CHECKLIST_LEGEND, CHECKLIST_ITEMS))
+        elif text in ("/checklist", "/broken-checklist"):
+            checklist = checklist_message(CHECKLIST_ID, CHECKLIST_LEGEND, CHECKLIST_ITEMS)
+            if text == "/broken-checklist":  # what a channel must survive: a block without its payloads
+                del checklist["custom"]["checklist"]["none"]
+            await out.send_response(to, checklist)
         elif text == "/restart":
             await out.send_text_message(to, "Restarted.")
         else:

@@ -374,6 +374,16 @@ def test_old_checklists_stay_closed_as_the_bot_asks_again(page: Page, scripted_s
     assert answers_sent(scripted_stack, widget) == ['/answer{"q":"red_flags","yes":["rf_numb_saddle"]}']
 
 
+def test_a_malformed_checklist_shows_its_text_and_buttons(page: Page) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("/broken-checklist"))
+    expect(page.locator("form.checklist")).to_have_count(0)
+    assert widget.bot_texts()[-1].startswith(CHECKLIST_LEGEND + "\n1. " + CHECKLIST_ITEMS[0][1])
+    expect(widget.quick_replies).to_have_text(["None of these", "Not sure"])
+
+
 def test_checklist_on_a_phone_fits_and_has_big_targets(browser: Browser, scripted_stack: ScriptedStack) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     page = context.new_page()

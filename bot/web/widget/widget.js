@@ -199,6 +199,7 @@
 
   /* ---------- checklists: a fieldset of native checkboxes, answered once ---------- */
   const isText = (value) => typeof value === "string" && value.length > 0;
+  /* A button (quick reply, None of these, Not sure) with just the fields we use, or null. */
   const choice = (reply) => reply && isText(reply.title) && isText(reply.payload)
     ? { title: reply.title, payload: reply.payload } : null;
 
@@ -246,8 +247,9 @@
     checklistForm.addEventListener("submit", (event) => {
       event.preventDefault();
       const ticked = list.items.filter((item, i) => boxes[i].checked);
-      if (!ticked.length) {
-        hint.textContent = CHECKLIST_HINT;
+      if (!ticked.length) {  // emptied first, so that a second try is announced again
+        hint.textContent = "";
+        setTimeout(() => { hint.textContent = CHECKLIST_HINT; }, 100);
         return;
       }
       const yes = ticked.map((item) => item.key);
@@ -406,9 +408,7 @@
   /* ---------- receiving ---------- */
   function onBotMessage(message) {
     if (!message || typeof message !== "object") return;
-    const replies = (message.quick_replies || message.buttons || [])
-      .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
-      .map((b) => ({ title: b.title, payload: b.payload }));
+    const replies = (message.quick_replies || message.buttons || []).map(choice).filter(Boolean);
     const image = message.attachment && message.attachment.type === "image" && message.attachment.payload &&
       /^https?:\/\//.test(message.attachment.payload.src || "") ? message.attachment.payload.src : null;
     const checklist = readChecklist(message.custom);
