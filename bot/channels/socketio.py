@@ -159,7 +159,7 @@ class SocketIOInput(RasaSocketIOInput):
         return channel
 
     def get_output_channel(self) -> Optional[OutputChannel]:
-        """Our output (Rasa's builds its own) for messages sent outside a user's turn."""
+        """Our output for messages sent outside a user's turn; None where Rasa's would be."""
         rasa_output = super().get_output_channel()
         return SocketIOOutput(self.sio, self.bot_message_evt) if rasa_output else None
 
