@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
@@ -17,14 +16,13 @@ from playwright.sync_api import Browser, BrowserContext, expect
 
 from bot.triage import QUESTIONS
 from tests.e2e.patient import NO_RED_FLAGS
-from widget_page import Widget, launcher_ready_ms, run_axe, screenshot
+from widget_page import SCREENSHOT_TIME, Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ServerProcess, start_web_server
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=60_000)
 
 QUESTION_KEYS = {text: key for key, text in QUESTIONS.items()}
-SCREENSHOT_TIME = datetime(2026, 3, 2, 10, 30)  # fixed, so the docs' screenshots only change with the UI
 CLICK, TYPE = "click", "type"
 #: How this patient answers each question: click a quick reply by its title, or type.
 ANSWERS: Dict[str, Tuple[str, str]] = {
@@ -152,6 +150,7 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
     assert widget.csp_violations() == []
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize(
     "name, viewport",
     [("widget-desktop.png", {"width": 1280, "height": 800}), ("widget-phone.png", {"width": 375, "height": 812})],
