@@ -1,4 +1,5 @@
 """The detector measured on the labelled sentence set (tests/nlu/data/redflag_sentences.yml)."""
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import pytest
 
 from bot.nlu import evaluate_redflags
 from bot.nlu.evaluate_redflags import LabelledSentence, evaluate, load_sentences
-from bot.nlu.redflags import RED_FLAG_IDS
+from bot.nlu.redflags import RED_FLAG_IDS, detect_red_flags
 
 DATA = Path(__file__).parent / "data" / "redflag_sentences.yml"
 
@@ -99,3 +100,12 @@ def test_unknown_flag_ids_in_the_set_fail_loudly(tmp_path):
     data.write_text("sentences:\n  - {text: 'x', flags: [rf_typo]}\n")
     with pytest.raises(ValueError, match="rf_typo"):
         load_sentences(data)
+
+
+def test_detection_stays_fast(sentences):
+    """The detector runs on every message: under 5 ms a typical (labelled-set) message."""
+    detect_red_flags("warm up")  # builds the matchers once
+    start = time.perf_counter()
+    for sentence in sentences:
+        detect_red_flags(sentence.text)
+    assert (time.perf_counter() - start) / len(sentences) < 0.005
