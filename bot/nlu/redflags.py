@@ -11,7 +11,12 @@ context rules (negation, hypothetical, past, someone else) in its `context` sect
   college") are history, not a red flag now; a history of cancer counts whenever it was;
 - questions and conditionals ("what if I can't walk?") and other people ("my mom had
   cancer") do not fire;
-- new numbness of a leg or foot maps to rf_leg_weakness; tingling alone does not fire;
+- the flags and their meanings are the triage model's (bot/triage/model.yml, v2):
+  RED_FLAG_IDS is read from it, and the pattern file must cover exactly those keys;
+- rf_leg_weakness is weakness or a dropping or dragging foot; numbness or tingling of
+  a leg alone (sciatica, neuropathy) does not fire any flag;
+- an ulcer, hole or open wound on a foot is rf_foot_wound; a blister, cut or sore only
+  when it is not healing; a black area on a foot or toe is rf_foot_wound too;
 - pain at night fires only when severe, waking, at rest or with no comfortable position;
 - a hot, red or swollen foot fires only with diabetes mentioned (rf_diabetic_hot_foot);
 - an injury counts as rf_trauma only when recent: "3 weeks ago", "last month" make it
