@@ -176,6 +176,8 @@ def test_mentions_carry_flag_span_and_negation():
         ("I had a fever last year", "historical"),
         ("my mom had breast cancer", "other_person"),
         ("cancer runs in my family", "other_person"),
+        ("I fell 3 weeks ago", "not_recent"),
+        ("twisted my ankle last month", "not_recent"),
     ],
 )
 def test_context_qualifies_a_mention_without_negating_it(text, qualifier):
