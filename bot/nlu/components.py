@@ -2,7 +2,9 @@
 
 Why a component: a red flag mentioned at any turn, even in the very first message,
 must reach the dialogue as intent `report_red_flag` with one `red_flag` entity per
-flag, whatever the intent classifier guessed. Use it after the intent classifier:
+flag, whatever the intent classifier guessed. A flag the patient explicitly denies
+("no numbness") becomes one `denied_red_flag` entity (value = the flag), which never
+changes the intent: the interview only notes it. Use it after the intent classifier:
 
     pipeline:
       - name: DIETClassifier
@@ -39,6 +41,7 @@ from bot.nlu.redflags import RedFlagDetector, default_detector
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
+DENIED_RED_FLAG_ENTITY = "denied_red_flag"
 SAFETY_SCAN_CHARS = 5000
 
 
@@ -87,7 +90,8 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             # An over-long message is still screened for red flags: safety before "too long".
             red_flags = self._red_flag_entities(text[:SAFETY_SCAN_CHARS])
-            if odd == TOO_LONG and not red_flags:
+            reported = any(entity["entity"] == RED_FLAG_ENTITY for entity in red_flags)
+            if odd == TOO_LONG and not reported:
                 self._set_intent(message, odd)
                 continue
             entities = [] if odd else [e for e in self._extractor.extract(text) if e["entity"] in self._entity_types]
@@ -97,22 +101,33 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
                     message.get(ENTITIES, []) + self.add_extractor_name(entities + red_flags),
                     add_to_output=True,
                 )
-            if red_flags:
+            if reported:
                 self._report_red_flag(message)
         return messages
 
     def _red_flag_entities(self, text: Text) -> List[Dict[Text, Any]]:
-        """One `red_flag` entity per reported flag, placed at its first mention."""
-        first: Dict[str, Dict[Text, Any]] = {}
-        for mention in self._detector.detect(text):
-            if mention.positive and mention.flag not in first:
-                first[mention.flag] = {
-                    "entity": RED_FLAG_ENTITY,
+        """One `red_flag` entity per reported flag and one `denied_red_flag` entity per
+        flag denied and not also reported, each placed at the flag's first such mention."""
+        mentions = self._detector.detect(text)
+        reported = {mention.flag for mention in mentions if mention.positive}
+        first: Dict[tuple, Dict[Text, Any]] = {}
+        for mention in mentions:
+            if mention.positive:
+                entity = RED_FLAG_ENTITY
+            elif mention.denied and mention.flag not in reported:
+                entity = DENIED_RED_FLAG_ENTITY
+            else:
+                continue
+            first.setdefault(
+                (entity, mention.flag),
+                {
+                    "entity": entity,
                     "value": mention.flag,
                     "start": mention.start,
                     "end": mention.end,
                     "text": mention.text,
-                }
+                },
+            )
         return list(first.values())
 
     @staticmethod
