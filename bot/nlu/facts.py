@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlu.context import HISTORICAL, NEGATED, ContextRules
+from bot.nlu.context import HISTORICAL, HYPOTHETICAL, NEGATED, ContextRules
 from bot.nlu.parsers import Parsed, parse_age, parse_duration_weeks, parse_severity
 from bot.nlu.patterns import CLAUSE_BREAKS, Match, PatternMatcher, compile_patterns
 from bot.nlu.pipeline import blank_english
@@ -42,8 +42,9 @@ PARSERS: Mapping[str, Callable[..., Parsed]] = {
 _FOREIGN_PREFIXES = ("rf_",)
 _FOREIGN_KEYS = frozenset({"steroids_or_osteoporosis", "immune_or_injecting"})
 # A duration in the same clause as one of these is not the pain's ("a nurse for 20 years").
-_DURATION_VETO = ("on_feet_job", "prior_injury", "age")
-_ENTRY_KEYS = {"values", "patterns", "parser", "exclude", "history_ok", "merge", "fallback"}
+_DURATION_VETO = ("on_feet_job", "prior_injury", "age", "insoles_tried")
+_IGNORABLE = frozenset({HISTORICAL, HYPOTHETICAL})
+_ENTRY_KEYS = {"values", "patterns", "parser", "exclude", "ignores", "merge", "fallback"}
 _BREAKS = frozenset(CLAUSE_BREAKS) | {",", "and", "&"}
 _BOOL_VALUES = {"true": True, "false": False}
 
@@ -55,7 +56,8 @@ class FactRule:
     key: str
     kind: str
     parser: Optional[str] = None
-    history_ok: bool = False
+    ignores: FrozenSet[str] = frozenset()
+    """Qualifiers that do not stop this key: prior_injury is past by nature, "maybe 4/10" still a score."""
     merge: Tuple[str, Tuple[str, ...]] = ("", ())
     """(value, parts): when all parts are read, or the value itself, the key is that value."""
     fallback: str = ""
@@ -116,7 +118,7 @@ class FactReader:
             if reading is not None
         ]
         by_key: Dict[str, List[_Reading]] = {}
-        for reading in self._numbers(doc, readings, today):
+        for reading in self._numbers(doc, readings, matches, today):
             by_key.setdefault(reading.key, []).append(reading)
         facts: Dict[str, object] = {}
         for key, found in by_key.items():
@@ -128,8 +130,7 @@ class FactReader:
     def _judge(self, doc: Doc, match: Match, qualifiers: List[str]) -> Optional[_Reading]:
         """The value a mention states for its key, or None when it states nothing."""
         rule = self._rules[match.label]
-        if rule.history_ok:
-            qualifiers = [q for q in qualifiers if q != HISTORICAL]
+        qualifiers = [q for q in qualifiers if q not in rule.ignores]
         if _in_question(doc, match.start) or set(qualifiers) - {NEGATED}:
             return None
         negated = NEGATED in qualifiers
@@ -142,9 +143,13 @@ class FactReader:
             return None
         return _Reading(rule.key, match.value, match.start, match.end)
 
-    def _numbers(self, doc: Doc, readings: List[_Reading], today: Optional[date]) -> List[_Reading]:
-        """Parse the number spans; drop durations that belong to a job, an age or an injury."""
-        vetoes = [r for r in readings if r.key in _DURATION_VETO]
+    def _numbers(self, doc: Doc, readings: List[_Reading], matches: List[Match],
+                 today: Optional[date]) -> List[_Reading]:
+        """Parse the number spans; drop durations of a job, an age, an injury or insoles.
+
+        Any mention vetoes, even one that states nothing ("I was a nurse for 30 years").
+        """
+        vetoes = [_Reading(m.label, None, m.start, m.end) for m in matches if m.label in _DURATION_VETO]
         kept = []
         for reading in readings:
             rule = self._rules[reading.key]
@@ -168,11 +173,14 @@ def _rule(key: str, entry: Mapping[str, Any], model: Model) -> Tuple[FactRule, D
     if not isinstance(entry, Mapping) or set(entry) - _ENTRY_KEYS:
         raise ValueError(f"fact pattern file: {key} must be a mapping of {sorted(_ENTRY_KEYS)}")
     spec = model.keys[key]
+    ignores = frozenset(entry.get("ignores") or ())
+    if not ignores <= _IGNORABLE:
+        raise ValueError(f"fact pattern file: {key} may ignore only {sorted(_IGNORABLE)}")
     parser = entry.get("parser")
     if parser is not None:
         if parser not in PARSERS or not entry.get("patterns"):
             raise ValueError(f"fact pattern file: {key} needs a parser of {sorted(PARSERS)} and patterns")
-        return FactRule(key, spec.kind, parser=parser), {None: list(entry["patterns"])}
+        return FactRule(key, spec.kind, parser=parser, ignores=ignores), {None: list(entry["patterns"])}
     values = {str(v): list(p or []) for v, p in (entry.get("values") or {}).items()}
     allowed = set(_BOOL_VALUES) if spec.kind == BOOL else set(spec.choices) if spec.kind == CHOICE else set()
     if not values or not set(values) <= allowed:
@@ -184,7 +192,7 @@ def _rule(key: str, entry: Mapping[str, Any], model: Model) -> Tuple[FactRule, D
     fallback = str(entry.get("fallback") or "")
     if fallback and fallback not in allowed:
         raise ValueError(f"fact pattern file: {key} fallback {fallback!r} is not a value")
-    rule = FactRule(key, spec.kind, history_ok=bool(entry.get("history_ok")),
+    rule = FactRule(key, spec.kind, ignores=ignores,
                     merge=(merged[0], tuple(merged[1])), fallback=fallback)
     return rule, values
 
