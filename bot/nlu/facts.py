@@ -47,6 +47,9 @@ _IGNORABLE = frozenset({HISTORICAL, HYPOTHETICAL})
 _ENTRY_KEYS = {"values", "patterns", "parser", "exclude", "ignores", "merge", "fallback"}
 _BREAKS = frozenset(CLAUSE_BREAKS) | {",", "and", "&"}
 _BOOL_VALUES = {"true": True, "false": False}
+_SENTENCE_ENDS = (".", "!", "?")
+_QUESTION_WORDS = frozenset("is are does do did should would could can will what how why".split())
+_NEGATIONS = frozenset({"n't", "nt", "not"})
 
 
 @dataclass(frozen=True)
@@ -216,9 +219,17 @@ def _valid(model: Model, key: str, value: object) -> bool:
 
 
 def _in_question(doc: Doc, index: int) -> bool:
-    """True when the sentence holding token `index` ends with a question mark."""
+    """True when the sentence holding token `index` is a question.
+
+    A question ends with "?" or, typed without one, starts with a question word
+    ("do flat feet cause knee pain"); "don't have flat feet" is a statement.
+    """
+    start = max([t.i + 1 for t in doc[:index] if t.text in _SENTENCE_ENDS] + [0])
+    first, second = doc[start], doc[start + 1] if start + 1 < len(doc) else None
+    if first.lower_ in _QUESTION_WORDS and (second is None or second.lower_ not in _NEGATIONS):
+        return True
     for token in doc[index:]:
-        if token.text in (".", "!", "?"):
+        if token.text in _SENTENCE_ENDS:
             return "?" in token.text
     return doc[-1].text.endswith("?")
 
