@@ -235,9 +235,9 @@ def _in_question(doc: Doc, index: int) -> bool:
 
 
 def _same_clause(doc: Doc, one: _Reading, other: _Reading) -> bool:
-    start, end = sorted((min(one.start, other.start), max(one.end, other.end)))
-    return not any(token.lower_ in _BREAKS for token in doc[start:end] if token.i not in range(one.start, one.end)
-                   and token.i not in range(other.start, other.end))
+    """True when no clause break (",", "and", "but", ".") stands between two mentions."""
+    first, second = sorted((one, other), key=lambda reading: reading.start)
+    return not any(token.lower_ in _BREAKS for token in doc[first.end : second.start])
 
 
 @lru_cache(maxsize=1)
