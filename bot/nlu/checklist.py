@@ -34,49 +34,52 @@ class ChecklistReading:
     understood: bool
 
 
-# Words patients use for an item besides those of its label (answer key -> phrases).
+# The words that name each item: the distinctive words of its label and the common
+# words patients use for it. Generic label words ("trouble", "around", "worse") are left
+# out on purpose: "it's worse when I walk" must not tick the footwear item. An item not
+# listed here (a label added to the model later) is named by its label's longer words.
 SYNONYMS: Mapping[str, Tuple[str, ...]] = {
-    "rf_bladder_bowel": ("pee", "peeing", "urine", "urinate", "urinating", "wee", "bladder", "bowel",
-                         "bowels", "poo", "poop", "incontinence", "incontinent", "toilet", "wet myself"),
-    "rf_saddle_numbness": ("numb", "numbness", "groin", "genitals", "crotch", "saddle", "inner thighs"),
-    "rf_sexual_dysfunction": ("sex", "sexual", "erection", "erections"),
-    "rf_leg_weakness": ("weak", "weakness", "foot drop", "dragging", "drags"),
-    "rf_calf_swelling": ("breathless", "breathlessness", "short of breath", "swollen calf"),
-    "rf_cold_foot": ("cold", "pale", "blue"),
-    "rf_chest_or_tearing_pain": ("chest", "tearing"),
-    "rf_serious_trauma": ("accident", "crash", "car crash", "fall from a height"),
-    "rf_trauma": ("injury", "injured", "fell", "twisted", "blow"),
-    "rf_cannot_bear_weight": ("weight", "bear weight", "four steps", "can't walk"),
+    "rf_bladder_bowel": ("bladder", "bowel", "bowels", "urine", "pee", "peeing", "urinate", "urinating", "wee",
+                         "poo", "poop", "incontinence", "incontinent", "toilet", "wet myself"),
+    "rf_saddle_numbness": ("numb", "numbness", "groin", "genitals", "crotch", "saddle", "bottom", "inner thighs"),
+    "rf_sexual_dysfunction": ("sexual", "sex", "erection", "erections", "genitals"),
+    "rf_leg_weakness": ("weak", "weakness", "weaker", "foot drop", "drops", "drags", "dragging"),
+    "rf_calf_swelling": ("swollen calf", "breathless", "breathlessness", "short of breath", "chest pain"),
+    "rf_cold_foot": ("cold", "pale", "blue", "cold foot"),
+    "rf_chest_or_tearing_pain": ("chest", "chest pain", "tearing", "belly"),
+    "rf_serious_trauma": ("accident", "crash", "car crash", "fall from a height", "height"),
+    "rf_trauma": ("injury", "injured", "fall", "fell", "twist", "twisted", "blow"),
+    "rf_cannot_bear_weight": ("weight", "put weight", "bear weight", "four steps", "can't walk"),
     "rf_fever": ("fever", "chills", "temperature", "feverish", "unwell"),
-    "rf_hot_swollen_knee": ("hot knee", "swollen knee", "red knee"),
+    "rf_hot_swollen_knee": ("hot knee", "swollen knee", "red knee", "knee is hot", "knee is swollen"),
     "rf_diabetic_hot_foot": ("diabetes", "diabetic"),
-    "rf_foot_wound": ("wound", "ulcer", "blister", "open sore"),
-    "rf_night_pain": ("night", "at rest"),
-    "rf_calf_tender": ("tender", "calf"),
-    "rf_knee_locked": ("locks", "locked", "locking", "straighten"),
-    "rf_both_legs_pain": ("both legs",),
-    "rf_cancer_history": ("cancer", "weight loss", "tumour", "tumor"),
+    "rf_foot_wound": ("wound", "ulcer", "blister", "open sore", "black", "not healing", "isn't healing"),
+    "rf_night_pain": ("night", "at rest", "no position"),
+    "rf_calf_tender": ("calf", "tender", "calves"),
+    "rf_knee_locked": ("locks", "locked", "locking", "lock", "straighten"),
+    "rf_both_legs_pain": ("both legs", "down both"),
+    "rf_cancer_history": ("cancer", "weight loss", "tumour", "tumor", "losing weight", "lost weight"),
     "steroids_or_osteoporosis": ("steroids", "steroid", "osteoporosis", "thin bones", "prednisone"),
-    "immune_or_injecting": ("immune", "chemo", "chemotherapy", "transplant", "injecting"),
-    "sciatica": ("sciatica", "shoots", "shooting"),
-    "one_leg_numbness": ("tingling", "numbness", "pins and needles"),
-    "sitting_relieves": ("sitting", "bend forward"),
-    "calf_pain_walking": ("calf pain",),
-    "inflammatory_stiffness": ("stiffness", "stiff", "morning"),
-    "pregnant_or_postpartum": ("pregnant", "pregnancy", "birth", "baby"),
-    "flat_feet": ("flat", "flat feet", "low arches"),
-    "high_arches": ("high arches",),
-    "heel_arch_pain": ("heel", "heels"),
-    "worse_footwear": ("shoes", "sneakers", "footwear"),
-    "on_feet_job": ("on my feet", "standing"),
-    "front_knee_pain": ("kneecap",),
+    "immune_or_injecting": ("immune", "chemo", "chemotherapy", "transplant", "injecting", "inject", "drugs"),
+    "sciatica": ("sciatica", "shoots", "shooting", "below the knee"),
+    "one_leg_numbness": ("tingling", "tingly", "numbness", "numb", "pins and needles"),
+    "sitting_relieves": ("sitting", "sit down", "bend forward"),
+    "calf_pain_walking": ("calf", "calf pain"),
+    "inflammatory_stiffness": ("stiffness", "stiff", "morning stiffness"),
+    "pregnant_or_postpartum": ("pregnant", "pregnancy", "birth", "gave birth", "baby"),
+    "flat_feet": ("flat", "flat feet", "low arches", "roll inward", "roll in"),
+    "high_arches": ("high arches", "roll outward", "roll out"),
+    "heel_arch_pain": ("heel", "heels", "arch pain"),
+    "worse_footwear": ("shoes", "sneakers", "footwear", "trainers"),
+    "on_feet_job": ("on my feet", "standing", "job"),
+    "front_knee_pain": ("kneecap", "knee cap"),
 }
 _STOPWORDS = frozenset(
-    "a an and any are as at be been by can do does for from getting had has have in into is it its "
-    "like more most not of on one or other own such than that the them then there these they this "
-    "those to under very was what when which while with you your you're yourself isn't can't "
-    "doesn't don't new last days day pain leg legs foot feet since began suddenly sudden well "
-    "together generally gets problems".split()
+    "about above after again along also always around because been before being below both but can't cannot "
+    "could does doesn't down during each either from getting have into isn't just last like more most only "
+    "other over should since some such than that their them then there these they this those through "
+    "trouble under until very were what when where which while will with without would your yourself "
+    "days pain feel feeling generally suddenly sudden worse better problems".split()
 )
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
@@ -130,34 +133,42 @@ def read_checklist(text: str, items: Sequence[Tuple[str, str]]) -> ChecklistRead
     for pattern, named_are_yes in ((_ALL_EXCEPT_RE, False), (_NONE_EXCEPT_RE, True)):
         found = pattern.match(answer)
         if found:
-            named = _references(found.group("rest"), keys, terms)
-            if named is None or not named:
+            named = _references(found.group("rest"), keys, terms)[0]
+            if not named:
                 return _reading(understood=False)
             yes = named if named_are_yes else set(keys) - named
             return _reading(yes=yes, no=set(keys) - yes)
-    return _read_parts(answer, keys, terms)
+    negative = {key for key, label in items if _NEGATION_RE.search(label.lower())}
+    return _read_parts(answer, keys, terms, negative)
 
 
-def _read_parts(answer: str, keys: List[str], terms: Mapping[str, Set[str]]) -> ChecklistReading:
-    """Split the reply into parts and give each part's items its polarity."""
+def _read_parts(answer: str, keys: List[str], terms: Mapping[str, Set[str]], negative: Set[str]) -> ChecklistReading:
+    """Split the reply into parts and give each part's items its polarity.
+
+    A denial of an item whose label is itself negative ("You can't put weight on the
+    leg") is unsure: "I can't put weight on it" is a yes, not a no.
+    """
     yes: Set[str] = set()
     no: Set[str] = set()
     unsure_items: Set[str] = set()
     hedged = False
     polarity = ""
-    if _has_reference(answer, keys, terms):
-        answer = _AFFIRM_RE.sub("", answer, count=1)
+    if _references(answer, keys, terms)[0]:
+        answer = _AFFIRM_RE.sub("", answer, count=1)  # "yes, 2": the "yes" is filler
     parts, joiners = _SPLIT_RE.split(answer), _SPLIT_RE.findall(answer)
     for index, part in enumerate(parts):
         if not part:
             continue
-        named = _references(part, keys, terms)
-        if named is None:
+        named, rest = _references(part, keys, terms)
+        if rest is None:
             return _reading(understood=False)
-        own = "unsure" if _HEDGE_RE.search(part) else "no" if _NEGATION_RE.search(part) else ""
+        own = "unsure" if _HEDGE_RE.search(rest) else "no" if _NEGATION_RE.search(rest) else ""
         inherits = index > 0 and index - 1 < len(joiners) and joiners[index - 1].strip() in _INHERIT
         polarity = own or (polarity if inherits else "yes")
         hedged = hedged or own == "unsure"
+        if polarity == "no":
+            unsure_items.update(named & negative)
+            named = named - negative
         {"yes": yes, "no": no, "unsure": unsure_items}[polarity].update(named)
     conflicting = yes & no
     unsure_items |= conflicting
@@ -175,27 +186,27 @@ def _reading(yes: Iterable[str] = (), no: Iterable[str] = (), none: bool = False
     return ChecklistReading(frozenset(yes), frozenset(no), none, unsure, understood)
 
 
-def _has_reference(answer: str, keys: List[str], terms: Mapping[str, Set[str]]) -> bool:
-    """True when the reply names at least one item (so a leading "yes," is only filler)."""
-    return bool(_references(answer, keys, terms))
+def _references(part: str, keys: List[str], terms: Mapping[str, Set[str]]) -> Tuple[Set[str], Optional[str]]:
+    """The items a part names, and the part without the item words ("not healing" is a name).
 
-
-def _references(part: str, keys: List[str], terms: Mapping[str, Set[str]]) -> Optional[Set[str]]:
-    """The items a part names; None when it names a number outside the list."""
+    The text is None when the part names a number outside the list.
+    """
     named: Set[str] = set()
     part = _PRONOUN_ONE_RE.sub(r"\1", part)
     for found in _REF_RE.finditer(part):
         first, last = _number(found.group("a")), _number(found.group("b") or found.group("a"))
         if not (1 <= first <= last <= len(keys)):
-            return None
+            return set(), None
         named.update(keys[first - 1 : last])
     if _LAST_RE.search(part):
         named.add(keys[-1])
     words = " " + " ".join(_WORD_RE.findall(part)) + " "
     for key, phrases in terms.items():
-        if any(f" {phrase} " in words for phrase in phrases):
-            named.add(key)
-    return named
+        for phrase in sorted(phrases, key=len, reverse=True):
+            if f" {phrase} " in words:
+                named.add(key)
+                words = words.replace(f" {phrase} ", " ")
+    return named, words
 
 
 def _number(word: str) -> int:
@@ -205,12 +216,13 @@ def _number(word: str) -> int:
 
 
 def _terms(items: Sequence[Tuple[str, str]]) -> Dict[str, Set[str]]:
-    """Words and synonyms that name each item; those that fit several items are dropped."""
+    """Words that name each item; a word that fits several shown items names none of them."""
     candidates: Dict[str, Set[str]] = {}
     for key, label in items:
-        words = {word for word in _WORD_RE.findall(label.lower()) if word not in _STOPWORDS and len(word) > 2}
-        words |= {word[:-1] for word in words if word.endswith("s") and len(word) > 4}
-        candidates[key] = words | set(SYNONYMS.get(key, ()))
+        if key in SYNONYMS:
+            candidates[key] = set(SYNONYMS[key])
+        else:
+            candidates[key] = {w for w in _WORD_RE.findall(label.lower()) if w not in _STOPWORDS and len(w) > 3}
     counts: Dict[str, int] = {}
     for phrases in candidates.values():
         for phrase in phrases:

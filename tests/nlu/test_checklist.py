@@ -75,6 +75,27 @@ def test_a_word_shared_by_several_items_names_none_of_them():
     assert read("feet", CHECKLISTS["foot_signs"]) == NOT_UNDERSTOOD
 
 
+INJURY = CHECKLISTS["injury_infection"]
+
+
+def test_the_negative_words_of_an_item_name_it_rather_than_deny_it():
+    assert read("can't walk", INJURY).yes == {"rf_cannot_bear_weight"}
+    assert read("my blister is not healing", INJURY).yes == {"rf_foot_wound"}
+    assert read("I'm not diabetic", INJURY) == ChecklistReading(
+        frozenset(), frozenset({"rf_diabetic_hot_foot"}), False, False, True)
+
+
+def test_denying_an_item_whose_label_is_negative_is_unsure():
+    # "You can't put weight on the leg": "I can't put weight on it" must never be a no.
+    reading = read("I can't put weight on it", INJURY)
+    assert reading.unsure and "rf_cannot_bear_weight" not in reading.no
+
+
+def test_generic_words_of_a_label_name_no_item():
+    assert read("it's worse when I walk", CHECKLISTS["foot_signs"]) == NOT_UNDERSTOOD
+    assert read("my knee is sore", INJURY) == NOT_UNDERSTOOD
+
+
 def test_yes_and_a_denial_in_one_reply():
     reading = read("1 but not 3")
     assert reading.yes == {KEYS[0]} and KEYS[2] in reading.no and reading.understood
