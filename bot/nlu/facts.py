@@ -33,9 +33,9 @@ from bot.triage.keys import BOOL, CHOICE, InvalidAnswers
 from bot.triage.model import MODEL, Model
 
 FACT_FILE = Path(__file__).with_name("fact_patterns.yml")
-PARSERS: Mapping[str, Callable[..., Parsed]] = {
+PARSERS: Mapping[str, Callable[[str, Optional[date]], Parsed]] = {
     "duration": parse_duration_weeks,
-    "severity": parse_severity,
+    "severity": lambda text, _today: parse_severity(text),
     "age": parse_age,
 }
 # Keys another component reads (red flags and their companions) are never stated here.
@@ -161,9 +161,7 @@ class FactReader:
                 continue
             if rule.parser == "duration" and any(_same_clause(doc, reading, v) for v in vetoes):
                 continue
-            span = doc[reading.start : reading.end].text
-            parser = PARSERS[rule.parser]
-            parsed = parser(span, today) if rule.parser in ("duration", "age") else parser(span)
+            parsed = PARSERS[rule.parser](doc[reading.start : reading.end].text, today)
             if parsed.ok and _valid(self._model, reading.key, parsed.value):
                 kept.append(_Reading(reading.key, parsed.value, reading.start, reading.end))
         return kept

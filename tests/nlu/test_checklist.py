@@ -156,6 +156,16 @@ def test_order_never_changes_the_reading(numbers, random):
     assert read(_written(order, None)) == read(_written(shuffled, None))
 
 
+@given(st.sampled_from(sorted(CHECKLISTS)), st.data())
+def test_numbers_work_the_same_on_every_checklist_of_the_model(question, data):
+    items = CHECKLISTS[question]
+    keys = [key for key, _ in items]
+    numbers = data.draw(st.sets(st.integers(1, len(keys)), min_size=1))
+    reading = read(_written(sorted(numbers), None), items)
+    assert reading.yes == {keys[n - 1] for n in numbers} and reading.no == set(keys) - reading.yes
+    assert read("none of these", items).no == set(keys)
+
+
 @given(st.text(max_size=40))
 def test_every_reading_is_consistent(text):
     reading = read(text)

@@ -132,6 +132,10 @@ def test_the_set_is_large_and_varied(labelled):
                ("terse", "chatty", "typos", "multi", "negation", "other", "nonnative")), styles
     assert sum(s.batch == "heldout" for s in sentences) >= 60
     assert sum(not s.facts for s in sentences) >= 30
+    per_key = Counter(key for s in sentences for key in s.facts)
+    assert all(per_key[key] >= 4 for key in default_reader().keys), per_key
+    negated = Counter(key for s in sentences for key, value in s.facts.items() if value is False)
+    assert sum(negated.values()) >= 30, negated
 
 
 def test_precision_and_recall_meet_the_bar(labelled):
