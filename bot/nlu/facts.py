@@ -44,7 +44,8 @@ _FOREIGN_KEYS = frozenset({"steroids_or_osteoporosis", "immune_or_injecting"})
 # A duration in the same clause as one of these is not the pain's ("a nurse for 20 years").
 _DURATION_VETO = ("on_feet_job", "prior_injury", "age", "insoles_tried")
 _IGNORABLE = frozenset({HISTORICAL, HYPOTHETICAL})
-_ENTRY_KEYS = {"values", "patterns", "parser", "exclude", "ignores", "merge", "fallback"}
+_ENTRY_KEYS = {"values", "patterns", "parser", "exclude", "ignores", "merge", "fallback", "anchors", "fillers"}
+_ANCHOR = "anchor:"
 _BREAKS = frozenset(CLAUSE_BREAKS) | {",", "and", "&"}
 _BOOL_VALUES = {"true": True, "false": False}
 _SENTENCE_ENDS = (".", "!", "?")
@@ -65,6 +66,9 @@ class FactRule:
     """(value, parts): when all parts are read, or the value itself, the key is that value."""
     fallback: str = ""
     """A value that is dropped when any other value is read ("other" beside "knee")."""
+    anchored: bool = False
+    """The clause must also hold an anchor phrase, or nothing but `fillers` besides the mention."""
+    fillers: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class FactReader:
             for value, value_patterns in values.items():
                 patterns += compile_patterns(key, value, value_patterns, sets, macros)
             exclusions += compile_patterns(key, None, entry.get("exclude", []), sets, macros)
+            patterns += compile_patterns(_ANCHOR + key, None, entry.get("anchors", []), sets, macros)
         self._nlp = nlp
         self._model = model
         self._matcher = PatternMatcher(nlp.vocab, patterns, exclusions)
@@ -111,7 +116,9 @@ class FactReader:
     def read(self, text: str, today: Optional[date] = None) -> Dict[str, object]:
         """The answer keys `text` clearly states, with values the engine accepts."""
         doc = self._nlp.make_doc(text.replace("\u2019", "'").replace("\u2018", "'"))
-        matches = self._matcher.all_matches(doc)
+        found = self._matcher.all_matches(doc)
+        matches = [m for m in found if not m.label.startswith(_ANCHOR)]
+        anchors = [m for m in found if m.label.startswith(_ANCHOR)]
         context = self._context.analyse(doc)
         spans = sorted({(m.start, m.end) for m in matches})
         readings = [
@@ -121,7 +128,7 @@ class FactReader:
             if reading is not None
         ]
         by_key: Dict[str, List[_Reading]] = {}
-        for reading in self._numbers(doc, readings, matches, today):
+        for reading in self._numbers(doc, readings, matches, anchors, today):
             by_key.setdefault(reading.key, []).append(reading)
         facts: Dict[str, object] = {}
         for key, found in by_key.items():
@@ -146,11 +153,12 @@ class FactReader:
             return None
         return _Reading(rule.key, match.value, match.start, match.end)
 
-    def _numbers(self, doc: Doc, readings: List[_Reading], matches: List[Match],
+    def _numbers(self, doc: Doc, readings: List[_Reading], matches: List[Match], anchors: List[Match],
                  today: Optional[date]) -> List[_Reading]:
         """Parse the number spans; drop durations of a job, an age, an injury or insoles.
 
         Any mention vetoes, even one that states nothing ("I was a nurse for 30 years").
+        An anchored key needs an anchor in its clause or a clause of its own.
         """
         vetoes = [_Reading(m.label, None, m.start, m.end) for m in matches if m.label in _DURATION_VETO]
         kept = []
@@ -161,10 +169,26 @@ class FactReader:
                 continue
             if rule.parser == "duration" and any(_same_clause(doc, reading, v) for v in vetoes):
                 continue
+            if rule.anchored and not self._anchored(doc, rule, reading, anchors):
+                continue
             parsed = PARSERS[rule.parser](doc[reading.start : reading.end].text, today)
             if parsed.ok and _valid(self._model, reading.key, parsed.value):
                 kept.append(_Reading(reading.key, parsed.value, reading.start, reading.end))
         return kept
+
+
+    @staticmethod
+    def _anchored(doc: Doc, rule: FactRule, reading: _Reading, anchors: List[Match]) -> bool:
+        if any(a.label == _ANCHOR + rule.key and _same_clause(doc, reading, _Reading(a.label, None, a.start, a.end))
+               for a in anchors):
+            return True
+        start, end = reading.start, reading.end
+        while start > 0 and doc[start - 1].lower_ not in _BREAKS:
+            start -= 1
+        while end < len(doc) and doc[end].lower_ not in _BREAKS:
+            end += 1
+        outside = [t for t in doc[start:end] if not reading.start <= t.i < reading.end and not t.is_punct]
+        return all(t.lower_ in rule.fillers for t in outside)
 
 
 def _rule(key: str, entry: Mapping[str, Any], model: Model) -> Tuple[FactRule, Dict[Optional[str], List[str]]]:
@@ -181,7 +205,9 @@ def _rule(key: str, entry: Mapping[str, Any], model: Model) -> Tuple[FactRule, D
     if parser is not None:
         if parser not in PARSERS or not entry.get("patterns"):
             raise ValueError(f"fact pattern file: {key} needs a parser of {sorted(PARSERS)} and patterns")
-        return FactRule(key, spec.kind, parser=parser, ignores=ignores), {None: list(entry["patterns"])}
+        rule = FactRule(key, spec.kind, parser=parser, ignores=ignores, anchored=bool(entry.get("anchors")),
+                        fillers=frozenset(str(word) for word in entry.get("fillers") or ()))
+        return rule, {None: list(entry["patterns"])}
     values = {str(v): list(p or []) for v, p in (entry.get("values") or {}).items()}
     allowed = set(_BOOL_VALUES) if spec.kind == BOOL else set(spec.choices) if spec.kind == CHOICE else set()
     if not values or not set(values) <= allowed:

@@ -75,6 +75,23 @@ def test_a_job_or_an_age_is_not_the_duration_of_the_pain():
     assert "duration_weeks" not in read_facts("I am 48 years, pain in the back low")
 
 
+@pytest.mark.parametrize("text", ["I've been running for 10 years", "I'm 7 months pregnant",
+                                  "I ran a marathon 2 years ago", "I fell off a ladder 3 days ago"])
+def test_a_time_that_is_not_the_pains_is_not_a_duration(text):
+    assert "duration_weeks" not in read_facts(text)
+
+
+@pytest.mark.parametrize("text, weeks", [("about 3 months", 13), ("left knee, 4 months, mild", 17),
+                                         ("I've had it for 2 years", 104), ("my knee has hurt for 6 weeks", 6)])
+def test_a_duration_of_the_pain_or_on_its_own_is_read(text, weeks):
+    assert read_facts(text)["duration_weeks"] == weeks
+
+
+def test_standing_up_from_a_chair_is_not_standing():
+    assert read_facts("it hurts when I stand up from a chair") == {}
+    assert read_facts("it hurts when I stand in line") == {"worse_walking": True}
+
+
 def test_durations_are_counted_from_today():
     assert read_facts("since March", date(2026, 11, 25)) == {"duration_weeks": 38}
     assert read_facts("since March", date(2026, 4, 1)) == {"duration_weeks": 4}
