@@ -100,9 +100,11 @@ _NONE_WORDS = (
     r"no to (?:all|everything|all of them|each)|not any(?: of (?:them|these|those))?|all no|none apply|"
     r"none of these apply|none of them apply|no none|i (?:do ?n[o']?t|don'?t) have any(?: of (?:these|them|those))?|"
     r"(?:i have |there(?:'s| is) )?none of (?:these|them|those)|no,? none|no,? nothing|nothing at all|no never|"
-    r"none whatsoever|nothing applies|not really|no(?:,)? none of (?:these|them|those)"
+    r"none whatsoever|nothing applies|no(?:,)? none of (?:these|them|those)"
 )
-_NONE_RE = re.compile(rf"^(?:{_NONE_WORDS})(?:[\s,!.]+(?:thanks|thank you|thx|ty|sorry))?$")
+_NONE_RE = re.compile(rf"^(?:{_NONE_WORDS})(?:[\s,!.]+(?:thanks|thank you|thx|ty|sorry|thankfully|luckily|fortunately))?$")
+# "nothing like that, just the knee pain": none, with a remark that names no item.
+_NONE_REMARK_RE = re.compile(rf"^(?:{_NONE_WORDS})(?:\s*[,;.!:-]\s*|\s+(?=just\b|only\b|it'?s\b))(?P<rest>.+)$")
 _ALL_RE = re.compile(
     r"^(?:all|all of (?:them|these|those|the above|it)|every one|everything|each one|yes to all|"
     r"all apply|all of them apply|all of these apply|yes all|yes,? all of them|the lot)$"
@@ -112,7 +114,8 @@ _ALL_EXCEPT_RE = re.compile(rf"^(?:all|all of them|everything|yes to all)(?: of 
 _NONE_EXCEPT_RE = re.compile(rf"^(?:none|nothing|no|nope)(?: of them| of these)?,?\s+(?:{_EXCEPT}|just|only)\s+(?P<rest>.+)$")
 _HEDGE_RE = re.compile(
     r"\b(?:maybe|possibly|perhaps|might|probably|not (?:really )?sure|unsure|not certain|i think|i guess|"
-    r"kind of|kinda|sort of|could be|dunno|idk|do ?n[o']?t know|no idea|hard to say|not always|sometimes)\b"
+    r"kind of|kinda|sort of|could be|dunno|idk|do ?n[o']?t know|no idea|hard to say|not always|sometimes|"
+    r"not really)\b"
 )
 _NEGATION_RE = re.compile(r"\b(?:no|not|nor|never|without|neither|none)\b|n'?t\b")
 _AFFIRM_RE = re.compile(r"^(?:yes+|yeah|yep|yup|ya|yea|sure|some|some of them|a few|a couple|few|ok|okay)\b[\s,]*")
@@ -138,6 +141,11 @@ def read_checklist(text: str, items: Sequence[Tuple[str, str]]) -> ChecklistRead
                 return _reading(understood=False)
             yes = named if named_are_yes else set(keys) - named
             return _reading(yes=yes, no=set(keys) - yes)
+    remark = _NONE_REMARK_RE.match(answer)
+    if remark and not _HEDGE_RE.search(remark.group("rest")):
+        named, rest = _references(remark.group("rest"), keys, terms)
+        if rest is not None and not named:
+            return _reading(no=keys, none=True)
     negative = {key for key, label in items if _NEGATION_RE.search(label.lower())}
     return _read_parts(answer, keys, terms, negative)
 

@@ -35,6 +35,17 @@ def test_none_answers_every_item_no(text):
     assert read(text) == NONE
 
 
+@pytest.mark.parametrize("text", ["nothing like that, just the knee pain", "nope it's just sore",
+                                  "No, none of those thankfully"])
+def test_none_with_a_remark_that_names_no_item_is_none(text):
+    assert read(text, CHECKLISTS["injury_infection"]).none
+
+
+def test_none_with_a_remark_that_names_an_item_is_not_none():
+    reading = read("no, but my knee is swollen", CHECKLISTS["injury_infection"])
+    assert reading.yes == {"rf_hot_swollen_knee"} and not reading.none
+
+
 @pytest.mark.parametrize(
     "text, numbers",
     [("1 and 3", (1, 3)), ("the first and the third", (1, 3)), ("2, 4", (2, 4)), ("#2", (2,)),
@@ -106,7 +117,7 @@ def test_a_denied_item_alone_is_no_and_the_rest_stay_open():
     assert reading == ChecklistReading(frozenset(), frozenset(KEYS[:2]), False, False, True)
 
 
-@pytest.mark.parametrize("text", ["not sure", "I don't know", "maybe the second", "idk", "possibly 3",
+@pytest.mark.parametrize("text", ["not sure", "I don't know", "maybe the second", "idk", "possibly 3", "not really",
                                   "dunno, maybe bladder?"])
 def test_doubt_is_unsure_and_never_a_guess(text):
     assert read(text) == UNSURE
