@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
 from actions.storage_access import channel_of, unit_of_work
-from bot.staff.calendar import calendar_link
+from bot.calendar import calendar_link
 from bot.storage.booking import (
     BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )

@@ -12,7 +12,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot.staff.auth import authenticate, end_session, start_session, tokens_match
-from bot.staff.calendar import booking_ics
+from bot.calendar import booking_ics
 from bot.staff.context import STAFF, context, in_db, render
 from bot.staff.export import bookings_csv
 from bot.staff.middleware import SESSION_COOKIE

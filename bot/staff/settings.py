@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from bot.staff.calendar import DEFAULT_PUBLIC_STAFF_URL
+from bot.calendar import DEFAULT_PUBLIC_STAFF_URL
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clinic import Clinic
-from bot.staff.calendar import calendar_link
+from bot.calendar import calendar_link
 from bot.storage.booking import bookings_between, slots_on
 from bot.storage.models import CANCELLED, OPEN, Assessment, Booking, CallbackRequest
 from bot.storage.validation import format_phone

@@ -16,7 +16,7 @@ from typing import Any, Dict, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.notify.outbox import enqueue
+from bot.storage.outbox import enqueue
 from bot.storage.booking import cancel_booking
 from bot.storage.models import DONE, Assessment, Booking, CallbackRequest, utcnow
 from bot.storage.validation import validate_name, validate_phone

@@ -32,7 +32,7 @@ def test_empty_database_upgrades_to_the_models_schema(backend, tmp_path):
             require_current_schema(engine)
         upgrade(url)
         upgrade(url)  # running it again is harmless
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
         assert _schema_differences(engine) == []
         require_current_schema(engine)
         engine.dispose()
@@ -55,7 +55,7 @@ def test_older_database_keeps_its_bookings_and_gains_calendar_tokens(backend, tm
                 ), {"t": when})
         assert current_revision(engine) == "0001"
         upgrade(url)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "0003"
         assert _schema_differences(engine) == []
         factory = make_sessionmaker(engine)
         with factory() as session:
@@ -76,7 +76,7 @@ def test_upgrade_command_line_and_a_clear_error_when_the_database_is_down(tmp_pa
     done = subprocess.run([sys.executable, "-m", "bot.storage", "upgrade", "--url", url], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "schema revision 0002" in done.stdout
+    assert "schema revision 0003" in done.stdout
     down = subprocess.run([sys.executable, "-m", "bot.storage", "check", "--url",
                            "postgresql://postgres:secret@127.0.0.1:1/none"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=120)
