@@ -28,6 +28,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.appointments import appointment_button_handler
 from bot.channels.telegram.output import TelegramOutput, call_safely
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class TelegramHandlers:
         application.add_handler(CommandHandler(list(COMMAND_PAYLOADS), self.command))
         application.add_handler(MessageHandler(filters.COMMAND, self.help))  # /help and unknown ones
         application.add_handler(MessageHandler(filters.TEXT, self.text))
+        application.add_handler(appointment_button_handler(self.output, self._to_rasa))
         application.add_handler(CallbackQueryHandler(self.button))
         application.add_handler(MessageHandler(filters.ALL, self.not_text))
         application.add_error_handler(self.error)
