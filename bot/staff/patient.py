@@ -60,7 +60,7 @@ async def _guarded(request: web.Request, template: str, **values: Any) -> web.Re
         log.info("patient link with a wrong token refused")
         return render(request, "error.html", status=404, message="This link is not valid.", back=None)
     except BookingError as error:
-        return render(request, "appointment.html", status=409, appointment=None, message=str(error), **values)
+        return render(request, "appointment.html", status=409, appointment=None, **{**values, "message": str(error)})
     return render(request, template, appointment=found, **values)
 
 
