@@ -21,6 +21,7 @@ from bot.staff.transcript import fetch_transcript
 from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
 from bot.storage.conversations import mark_callback_done
+from bot.storage.findings import record_finding, set_attendance
 from bot.storage.models import Booking, utcnow
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,33 @@ async def cancel(request: web.Request) -> web.Response:
 async def confirm(request: web.Request) -> web.Response:
     booking_id = int(request.match_info["id"])
     return await _staff_change(request, confirm_booking, booking_id, f"/bookings/{booking_id}")
+
+
+@routes.post(r"/bookings/{id:\d+}/attendance")
+async def attendance(request: web.Request) -> web.Response:
+    booking_id = int(request.match_info["id"])
+    value = str((await request.post()).get("attendance", ""))
+    return await _staff_change(request, set_attendance, booking_id, f"/bookings/{booking_id}", value)
+
+
+def _finding_form(form) -> dict:
+    try:
+        return {"fpi_left": int(str(form.get("fpi_left", ""))), "fpi_right": int(str(form.get("fpi_right", ""))),
+                "foot_posture": str(form.get("foot_posture", "")), "orthotics": form.get("orthotics") == "yes",
+                "note": str(form.get("note", ""))}
+    except ValueError:
+        raise web.HTTPBadRequest(text="The Foot Posture Index is a whole number from -12 to +12 per foot.") from None
+
+
+def _save_finding(session: Session, booking_id: int, fields: dict) -> None:
+    record_finding(session, booking_id, **fields)
+
+
+@routes.post(r"/bookings/{id:\d+}/finding")
+async def finding(request: web.Request) -> web.Response:
+    booking_id = int(request.match_info["id"])
+    fields = _finding_form(await request.post())
+    return await _staff_change(request, _save_finding, booking_id, f"/bookings/{booking_id}", fields)
 
 
 @routes.get("/callbacks")

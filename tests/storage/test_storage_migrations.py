@@ -83,3 +83,29 @@ def test_upgrade_command_line_and_a_clear_error_when_the_database_is_down(tmp_pa
     assert down.returncode == 1
     assert "Cannot reach the database at postgresql://postgres:***@127.0.0.1:1/none" in down.stderr
     assert "secret" not in down.stderr
+
+
+def test_a_0002_database_gains_patient_tokens_and_keeps_its_outbox(backend, tmp_path):
+    with temporary_database(backend, tmp_path, revision="0002") as url:
+        engine = make_engine(url)
+        when = datetime(2030, 3, 5, 14, 0, tzinfo=timezone.utc)
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO locations (id, name, address) VALUES ('midtown', 'Midtown', 'x')"))
+            connection.execute(sa.text("INSERT INTO slots (location_id, starts_at, ends_at, blocked) "
+                                       "VALUES ('midtown', :s, :s, false)"), {"s": when})
+            connection.execute(sa.text(
+                "INSERT INTO bookings (slot_id, status, patient_name, phone, channel, conversation_id, calendar_token, "
+                "sequence, created_at, updated_at) SELECT max(id), 'confirmed', 'Old Patient', '+12125550142', "
+                "'rest', 'old-conv', 'old-calendar-token-0123456789abcdef', 0, :t, :t FROM slots"), {"t": when})
+            connection.execute(sa.text(
+                "INSERT INTO notifications (kind, booking_id, status, attempts, next_attempt_at, delivered, created_at) "
+                "SELECT 'booking_created', max(id), 'sent', 1, :t, 'email', :t FROM bookings"), {"t": when})
+        upgrade(url)
+        assert current_revision(engine) == "0003" and _schema_differences(engine) == []
+        with make_sessionmaker(engine)() as session:
+            old = session.scalars(sa.select(Booking)).one()
+            assert len(old.manage_secret) >= 32 and old.reminders_opt_out is False and old.attendance is None
+        with pytest.raises(sa.exc.IntegrityError):  # the new check constraints hold after the batch rebuild
+            with engine.begin() as connection:
+                connection.execute(sa.text("UPDATE bookings SET attendance = 'maybe'"))
+        engine.dispose()
