@@ -15,8 +15,9 @@ from bot.staff.auth import authenticate, end_session, start_session, tokens_matc
 from bot.calendar import booking_ics
 from bot.staff.context import STAFF, context, in_db, render
 from bot.staff.export import bookings_csv
+from bot.staff.funnel import funnel_between, funnel_charts
 from bot.staff.middleware import SESSION_COOKIE
-from bot.staff.params import day_start, parse_bound, parse_day, parse_int
+from bot.staff.params import day_start, parse_bound, parse_day, parse_int, recent_range
 from bot.staff.transcript import fetch_transcript
 from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
@@ -178,6 +179,15 @@ async def finding(request: web.Request) -> web.Response:
     booking_id = int(request.match_info["id"])
     fields = _finding_form(await request.post())
     return await _staff_change(request, _save_finding, booking_id, f"/bookings/{booking_id}", fields)
+
+
+@routes.get("/funnel")
+async def funnel_page(request: web.Request) -> web.Response:
+    ctx = context(request)
+    start, end = recent_range(request.query, ctx.clinic, utcnow())
+    counts = await in_db(request, funnel_between, ctx.clinic, ctx.settings.tracker_url, start, end)
+    return render(request, "funnel.html", funnel=counts, charts=funnel_charts(counts), start=ctx.clinic.local(start),
+                  end=ctx.clinic.local(end) - timedelta(days=1))
 
 
 @routes.get("/callbacks")
