@@ -6,12 +6,15 @@ what the triage score predicted with what the podiatrist found.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import List, Optional
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.storage.booking import BookingError
-from bot.storage.models import ATTENDED, FOOT_POSTURES, NO_SHOW, Booking, GaitFinding, utcnow
+from bot.storage.engine import session_scope
+from bot.storage.models import ATTENDED, FOOT_POSTURES, NO_SHOW, Assessment, Booking, GaitFinding, utcnow
+from bot.triage.calibrate import Record
 
 FPI_RANGE = range(-12, 13)
 
@@ -53,3 +56,16 @@ def record_finding(
     session.add(finding)
     session.flush()
     return finding
+
+
+def calibration_records(session: Optional[Session] = None) -> List[Record]:
+    """Attended patients with a recorded finding and a stored assessment, for bot.triage calibrate."""
+    if session is None:
+        with session_scope() as scoped:
+            return calibration_records(scoped)
+    rows = session.execute(
+        sa.select(Assessment.answers, Assessment.result, GaitFinding)
+        .join(GaitFinding, GaitFinding.assessment_id == Assessment.id)
+    ).all()
+    return [Record(answers or {}, finding.foot_mechanics, (result or {}).get("likelihood"))
+            for answers, result, finding in rows]
