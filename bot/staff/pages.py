@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.staff.charts import bar_chart
 from bot.staff.auth import authenticate, end_session, start_session, tokens_match
 from bot.calendar import booking_ics
 from bot.staff.context import STAFF, context, in_db, render
@@ -22,7 +23,8 @@ from bot.staff.transcript import fetch_transcript
 from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
 from bot.storage.conversations import mark_callback_done
-from bot.storage.findings import record_finding, set_attendance
+from bot.storage.findings import calibration_records, record_finding, set_attendance
+from bot.triage.calibrate import band_rates
 from bot.storage.models import Booking, utcnow
 
 log = logging.getLogger(__name__)
@@ -188,6 +190,20 @@ async def funnel_page(request: web.Request) -> web.Response:
     counts = await in_db(request, funnel_between, ctx.clinic, ctx.settings.tracker_url, start, end)
     return render(request, "funnel.html", funnel=counts, charts=funnel_charts(counts), start=ctx.clinic.local(start),
                   end=ctx.clinic.local(end) - timedelta(days=1))
+
+
+def _calibration(session: Session) -> list:
+    return band_rates(calibration_records(session))
+
+
+@routes.get("/calibration")
+async def calibration(request: web.Request) -> web.Response:
+    rates = await in_db(request, _calibration)
+    chart = bar_chart("Share of attended patients with a foot-mechanics finding, per likelihood band", [
+        (f"{r.band} (n={r.patients})", 100 * (r.rate or 0),
+         f"{100 * r.rate:.0f}% (95% CI {100 * r.low:.0f}-{100 * r.high:.0f}%)" if r.patients else "no patients")
+        for r in rates], maximum=100)
+    return render(request, "calibration.html", rates=rates, chart=chart)
 
 
 @routes.get("/callbacks")

@@ -5,6 +5,7 @@ EXPECTED is worked out by hand from the conversations below, not by the code und
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import List
@@ -62,7 +63,8 @@ def write_tracker_store(path: Path) -> str:
         for sender, events in CONVERSATIONS.items():
             await store.save(DialogueStateTracker.from_events(sender, events))
 
-    asyncio.run(save_all())
+    with ThreadPoolExecutor(1) as pool:  # its own event loop: Playwright's sync API may hold this thread's
+        pool.submit(asyncio.run, save_all()).result()
     store.engine.dispose()
     return f"sqlite:///{path}"
 
