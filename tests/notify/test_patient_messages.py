@@ -124,7 +124,7 @@ def test_reminder_is_sent_once_at_the_clinic_time_on_the_patients_channel(factor
 def test_no_reminder_after_cancel_forget_me_or_opt_out(factory, clinic, transports):
     inbox, telegram = transports
     cancelled = _book(factory, clinic, "conv-1")
-    _book(factory, clinic, "conv-forget")
+    forgotten = _book(factory, clinic, "conv-forget", chat="778")
     opted_out = _book(factory, clinic, "conv-3", email=None, chat="777")
     with factory.begin() as session:
         cancel_booking(session, cancelled.id, now=NOW)
@@ -136,6 +136,10 @@ def test_no_reminder_after_cancel_forget_me_or_opt_out(factory, clinic, transpor
     assert len(telegram.requests) == 1  # the opted-out patient's confirmation; no reminder
     assert _statuses(factory, "reminder") == ["skipped"] * 3
     assert _statuses(factory, "patient_confirmation") == ["skipped", "skipped", "sent"]
+    with factory() as session:
+        erased = session.get(Booking, forgotten.id)
+        assert (erased.email, erased.telegram_chat_id) == (None, None)
+        assert erased.manage_secret != forgotten.manage_secret  # the old links and buttons are dead
 
 
 def test_a_moved_booking_is_reminded_of_the_new_time_only(factory, clinic, transports):
