@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.staff.charts import bar_chart
-from bot.staff.auth import authenticate, end_session, start_session, tokens_match
 from bot.calendar import booking_ics
+from bot.staff.auth import authenticate, end_session, start_session, tokens_match
+from bot.staff.charts import bar_chart
 from bot.staff.context import STAFF, context, in_db, render
 from bot.staff.export import bookings_csv
 from bot.staff.funnel import funnel_between, funnel_charts
@@ -24,8 +24,8 @@ from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_ro
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
 from bot.storage.conversations import mark_callback_done
 from bot.storage.findings import calibration_records, record_finding, set_attendance
-from bot.triage.calibrate import band_rates
 from bot.storage.models import Booking, utcnow
+from bot.triage.calibrate import band_rates
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

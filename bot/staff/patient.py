@@ -51,9 +51,8 @@ def _other_times(session: Session, clinic: Clinic, token: str) -> list:
     return [{"id": s.id, "when": clinic.when(s.starts_at)} for s in appointments.other_times(session, token, clinic)]
 
 
-async def _guarded(request: web.Request, template: str, **values: Any) -> web.Response:
-    """Run the page's database work; a wrong token is 404, a refused change is 409 with the reason."""
-    work = values.pop("work")
+async def _page(request: web.Request, work: tuple, **values: Any) -> web.Response:
+    """Run the page's database work (fn, *args); a wrong token is 404, a refused change 409 with the reason."""
     try:
         found = await in_db(request, *work)
     except appointments.WrongToken:
@@ -61,15 +60,14 @@ async def _guarded(request: web.Request, template: str, **values: Any) -> web.Re
         return render(request, "error.html", status=404, message="This link is not valid.", back=None)
     except BookingError as error:
         return render(request, "appointment.html", status=409, appointment=None, **{**values, "message": str(error)})
-    return render(request, template, appointment=found, **values)
+    return render(request, "appointment.html", appointment=found, **values)
 
 
 @routes.get(rf"/appointment/{TOKEN}/{{action:confirm|cancel|stop-reminders}}")
 async def ask(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     work = (_look, context(request).clinic, request.match_info["token"])
-    return await _guarded(request, "appointment.html", work=work, action=action, text=ACTIONS[action],
-                          message=None, times=None)
+    return await _page(request, work, action=action, text=ACTIONS[action], message=None, times=None)
 
 
 @routes.post(rf"/appointment/{TOKEN}/{{action:confirm|cancel|stop-reminders}}")
@@ -77,8 +75,7 @@ async def act(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     work = (_look, context(request).clinic, request.match_info["token"], ACTIONS[action]["do"])
     log.info("patient link: %s", action)
-    return await _guarded(request, "appointment.html", work=work, action=None, text=ACTIONS[action],
-                          message=ACTIONS[action]["done"], times=None)
+    return await _page(request, work, action=None, text=ACTIONS[action], message=ACTIONS[action]["done"], times=None)
 
 
 @routes.get(rf"/appointment/{TOKEN}/move")
@@ -88,8 +85,8 @@ async def move_form(request: web.Request) -> web.Response:
         times = await in_db(request, _other_times, clinic, token)
     except (appointments.WrongToken, BookingError):
         times = []
-    return await _guarded(request, "appointment.html", work=(_look, clinic, token), action="move",
-                          text={"question": "Pick another time:", "button": "Move here"}, message=None, times=times)
+    return await _page(request, (_look, clinic, token), action="move",
+                       text={"question": "Pick another time:", "button": "Move here"}, message=None, times=times)
 
 
 @routes.post(rf"/appointment/{TOKEN}/move")
@@ -101,6 +98,5 @@ async def move(request: web.Request) -> web.Response:
     except ValueError:
         raise web.HTTPBadRequest(text="Pick a time.") from None
     log.info("patient link: move")
-    return await _guarded(request, "appointment.html", work=(_look, clinic, token, appointments.move_by_patient,
-                                                             slot_id, clinic, utcnow()),
-                          action=None, text={}, message="Your appointment is moved.", times=None)
+    work = (_look, clinic, token, appointments.move_by_patient, slot_id, clinic, utcnow())
+    return await _page(request, work, action=None, text={}, message="Your appointment is moved.", times=None)

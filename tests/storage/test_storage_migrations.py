@@ -85,7 +85,7 @@ def test_upgrade_command_line_and_a_clear_error_when_the_database_is_down(tmp_pa
     assert "secret" not in down.stderr
 
 
-def test_a_0002_database_gains_patient_tokens_and_keeps_its_outbox(backend, tmp_path):
+def test_a_0002_database_gains_patient_tokens_and_keeps_its_outbox(backend, tmp_path, clinic):
     with temporary_database(backend, tmp_path, revision="0002") as url:
         engine = make_engine(url)
         when = datetime(2030, 3, 5, 14, 0, tzinfo=timezone.utc)
@@ -108,4 +108,12 @@ def test_a_0002_database_gains_patient_tokens_and_keeps_its_outbox(backend, tmp_
         with pytest.raises(sa.exc.IntegrityError):  # the new check constraints hold after the batch rebuild
             with engine.begin() as connection:
                 connection.execute(sa.text("UPDATE bookings SET attendance = 'maybe'"))
+        with make_sessionmaker(engine).begin() as session:  # the outbox accepts the patients' new kinds
+            ensure_slots(session, clinic, NOW)
+            slot = available_slots(session, "midtown", NOW, limit=1)[0]
+            book_slot(session, slot.id, "New Patient", None, "new@example.com", "rest", "new", now=NOW, clinic=clinic)
+        with engine.connect() as connection:
+            kinds = connection.execute(sa.text("SELECT kind, status FROM notifications ORDER BY id")).all()
+        assert kinds == [("booking_created", "sent"), ("booking_created", "pending"),
+                         ("patient_confirmation", "pending"), ("reminder", "pending")]
         engine.dispose()

@@ -8,7 +8,6 @@ import random
 import subprocess
 import sys
 
-import pytest
 from hypothesis import given, strategies as st
 
 from bot.paths import REPO_ROOT
