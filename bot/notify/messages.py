@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 from bot.calendar import booking_ics, calendar_link
 from bot.clinic import Clinic
 from bot.storage.appointments import button_data
-from bot.storage.models import PATIENT_KINDS, Booking, CallbackRequest, Notification, utcnow
+from bot.storage.models import PATIENT_KINDS, REQUESTED, Booking, CallbackRequest, Notification, utcnow
 from bot.storage.validation import format_phone
 
 TITLES = {
@@ -81,8 +81,12 @@ def _patient_notice(kind: str, booking: Booking, clinic: Clinic, base_url: str) 
     reminder = kind == "reminder"
     location = booking.slot.location
     when = clinic.when(booking.slot.starts_at)
-    head = (f"Reminder: your gait analysis at {clinic.short_name} is on {when}." if reminder
-            else f"Your gait analysis at {clinic.short_name} is booked for {when}.")
+    if reminder:
+        head = f"Reminder: your gait analysis at {clinic.short_name} is on {when}."
+    elif booking.status == REQUESTED:
+        head = f"We have your request for a gait analysis at {clinic.short_name} on {when}; the clinic will confirm it."
+    else:
+        head = f"Your gait analysis at {clinic.short_name} is booked for {when}."
     about = [head, f"Where: {location.name}, {location.address}.",
              f"Please bring: {'; '.join(clinic.gait_analysis.what_to_bring)}.",
              f"Questions? Call {clinic.phone}."]

@@ -86,7 +86,8 @@ _BUTTON_CODES = {name: code for code, name in BUTTON_ACTIONS.items()}
 
 def button_data(action: str, booking: Booking) -> str:
     data = f"{BUTTON_PREFIX}{_BUTTON_CODES[action]}:{booking.manage_token}"
-    assert len(data.encode()) <= 64, "callback_data longer than Telegram allows"
+    if len(data.encode()) > 64:
+        raise ValueError("callback_data longer than Telegram allows")
     return data
 
 

@@ -90,6 +90,18 @@ def test_confirmation_e_mail_carries_the_ics_and_token_links_and_the_chat_gets_b
     assert _statuses(factory, "patient_confirmation") == ["sent", "sent"]
 
 
+def test_a_requested_booking_is_not_called_booked(factory, clinic, transports):
+    inbox, telegram = transports
+    with factory.begin() as session:
+        ensure_slots(session, clinic, NOW)
+        slot = available_slots(session, "midtown", NOW, limit=1)[0]
+        book_slot(session, slot.id, "Pat Patient", None, "pat@example.com", "rest", "conv-1", status="requested",
+                  now=NOW, clinic=clinic)
+    asyncio.run(_worker(factory, clinic, inbox, telegram, Clock()).run_once())
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert body.startswith("We have your request") and "the clinic will confirm it" in body
+
+
 def test_reminder_is_sent_once_at_the_clinic_time_on_the_patients_channel(factory, clinic, transports):
     inbox, telegram = transports
     by_mail = _book(factory, clinic, "conv-1", email="pat@example.com")
