@@ -89,7 +89,9 @@ class TelegramSender:
         return bool(notice.chat_id if notice.for_patient else self.chat_id)
 
     async def send(self, notice: Notice) -> None:
-        url = f"{self.api_base_url.rstrip('/')}/bot{self.token}/sendMessage"
+        base = self.api_base_url.rstrip("/")
+        base = base if base.endswith("/bot") else f"{base}/bot"  # the channel's own setting ends in /bot
+        url = f"{base}{self.token}/sendMessage"
         payload: dict = {"chat_id": notice.chat_id if notice.for_patient else self.chat_id,
                          "text": notice.chat_text or notice.text, "disable_web_page_preview": True}
         if notice.buttons:

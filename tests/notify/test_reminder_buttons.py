@@ -41,7 +41,7 @@ def _book_in_chat(factory, clinic, chat: int) -> Booking:
 
 
 def _send_reminders(factory, clinic, bot_api) -> None:
-    sender = TelegramSender(token=TOKEN, api_base_url=f"http://127.0.0.1:{bot_api.port}")
+    sender = TelegramSender(token=TOKEN, api_base_url=bot_api.base_url)  # the channel's form, ending in /bot
     worker = NotificationWorker(factory, [sender], clinic, STAFF_URL, clock=Clock(FIRST_SLOT - timedelta(hours=1)))
     asyncio.run(worker.run_once())
 
