@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
 from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
-from bot.staff.calendar import calendar_link
+from bot.calendar import calendar_link
 from bot.storage.booking import (
     BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )
@@ -28,6 +28,7 @@ from bot.storage.validation import parse_contact
 
 logger = logging.getLogger(__name__)
 
+TELEGRAM = "telegram"
 CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id"]
 
 
@@ -95,8 +96,11 @@ def _save(session: Any, tracker: Tracker) -> Booking:
     if moving:
         return move_booking(session, int(moving), slot_id)
     contact = parse_contact(tracker.get_slot("patient_contact"))
+    channel = channel_of(tracker)
+    # A Telegram conversation's sender id is the chat: confirmation, reminders and their buttons go there.
+    chat_id = tracker.sender_id if channel == TELEGRAM else None
     return book_slot(session, slot_id, tracker.get_slot("patient_name"), contact.phone, contact.email,
-                     channel_of(tracker), tracker.sender_id)
+                     channel, tracker.sender_id, telegram_chat_id=chat_id)
 
 
 def _cleared() -> List[EventType]:

@@ -33,6 +33,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.appointments import appointment_button_handler
 from bot.channels.telegram.callback_data import handled_here
 from bot.channels.telegram.checklist import Checklist, is_checklist
 from bot.channels.telegram.keyboard import issued_payload
@@ -97,8 +98,8 @@ class TelegramHandlers:
         application.add_handler(CommandHandler(list(COMMAND_PAYLOADS), self.command))
         application.add_handler(MessageHandler(filters.COMMAND, self.help))  # /help and unknown ones
         application.add_handler(MessageHandler(filters.TEXT, self.text))
+        application.add_handler(appointment_button_handler(self.output, self._to_rasa))
         application.add_handler(CallbackQueryHandler(self.button, pattern=handled_here))
-        # Handlers of self-checked callback data (callback_data.SELF_CHECKED_PREFIXES) go here.
         application.add_handler(MessageHandler(filters.ALL, self.not_text))
         application.add_error_handler(self.error)
 
