@@ -24,12 +24,12 @@ from bot.storage.booking import (
     BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )
 from bot.storage.models import Booking
-from bot.storage.validation import parse_contact
 
 logger = logging.getLogger(__name__)
 
 TELEGRAM = "telegram"
-CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id"]
+CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id", "offered_slots",
+                                         "patient_phone", "patient_email"]
 
 
 class ActionBookingGate(Action):
@@ -95,12 +95,11 @@ def _save(session: Any, tracker: Tracker) -> Booking:
     moving = tracker.get_slot("moving_booking_id")
     if moving:
         return move_booking(session, int(moving), slot_id)
-    contact = parse_contact(tracker.get_slot("patient_contact"))
     channel = channel_of(tracker)
     # A Telegram conversation's sender id is the chat: confirmation, reminders and their buttons go there.
     chat_id = tracker.sender_id if channel == TELEGRAM else None
-    return book_slot(session, slot_id, tracker.get_slot("patient_name"), contact.phone, contact.email,
-                     channel, tracker.sender_id, telegram_chat_id=chat_id)
+    return book_slot(session, slot_id, tracker.get_slot("patient_name"), tracker.get_slot("patient_phone"),
+                     tracker.get_slot("patient_email"), channel, tracker.sender_id, telegram_chat_id=chat_id)
 
 
 def _cleared() -> List[EventType]:

@@ -29,7 +29,8 @@ BOOKING_SLOTS = ["booking_location", "booking_slot", "patient_name", "patient_co
 CHANGES = [
     (r"\b(location|place|office|site)\b", ["booking_location", "booking_slot"]),
     (r"\b(time|date|day|slot|appointment)\b", ["booking_slot"]),
-    (r"\b(name|phone|number|e-?mail|contact|details)\b", ["patient_name", "patient_contact"]),
+    (r"\b(name|phone|number|e-?mail|contact|details)\b",
+     ["patient_name", "patient_contact", "patient_phone", "patient_email"]),
 ]
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
 
@@ -49,8 +50,8 @@ def _location_from_text(text: str) -> Optional[Location]:
     return None
 
 
-def _offered(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Slot]:
-    """The times shown with the last question, with the page the patient is on."""
+def _free_times(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Slot]:
+    """The free times on the page the patient is on (generating the calendar ahead if needed)."""
     with stored(dispatcher, "reading free times") as session:
         ensure_slots(session, clinic())
         after = bookable_after(clinic(), utcnow())
@@ -75,17 +76,20 @@ class ActionAskBookingSlot(Action):
         return "action_ask_booking_slot"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """The times are read once here and kept in `offered_slots`: the answer is read from
+        that slot, not from the database again (booking checks the time is still free)."""
         try:
-            slots = _offered(tracker, dispatcher)
+            slots = _free_times(tracker, dispatcher)
         except StorageUnavailable:
             return []
         if not slots:
             dispatcher.utter_message(response="utter_no_more_slots", clinic_phone=clinic().phone)
-            return [SlotSet("slot_page", 0)]
-        buttons = [{"title": slot_label(s), "payload": '/inform{"slot_id": "%d"}' % s.id} for s in slots]
+            return [SlotSet("slot_page", 0), SlotSet("offered_slots", [])]
+        offered = [{"id": str(s.id), "label": slot_label(s)} for s in slots]
+        buttons = [{"title": o["label"], "payload": '/inform{"slot_id": "%s"}' % o["id"]} for o in offered]
         buttons.append({"title": "Later times", "payload": '/inform{"slot_id": "%s"}' % LATER})
         dispatcher.utter_message(response="utter_ask_booking_slot", buttons=buttons)
-        return []
+        return [SlotSet("offered_slots", offered)]
 
 
 class ActionAskBookingConfirmed(Action):
@@ -130,14 +134,10 @@ class ValidateBookingForm(AnswerReadingForm):
         text = (tracker.latest_message.get("text") or "").lower()
         if chosen == LATER or (chosen is None and re.search(r"\blater\b|\bother\b|\bmore\b|\bnext\b", text)):
             return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
-        try:
-            offered = _offered(tracker, dispatcher)
-        except StorageUnavailable:
-            return [SlotSet("form_tries", (tracker.get_slot("form_tries") or 0) + 1)]
-        slot = _pick(offered, chosen, text)
+        slot = _pick(tracker.get_slot("offered_slots") or [], chosen, text)
         if slot is None:
             return not_understood(dispatcher, tracker, "Please tap one of the times, or say \"later times\".")
-        return [SlotSet("booking_slot", str(slot.id)), SlotSet("booking_slot_label", slot_label(slot))]
+        return [SlotSet("booking_slot", slot["id"]), SlotSet("booking_slot_label", slot["label"])]
 
     def read_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         return read_name(dispatcher, tracker)
@@ -150,7 +150,8 @@ class ValidateBookingForm(AnswerReadingForm):
             contact = parse_contact(text)
         except InvalidInput as problem:
             return not_understood(dispatcher, tracker, str(problem))
-        return [SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
+        return [SlotSet("patient_phone", contact.phone), SlotSet("patient_email", contact.email),
+                SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
 
     def read_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         intent = latest_intent(tracker)
@@ -167,13 +168,12 @@ class ValidateBookingForm(AnswerReadingForm):
                               "the time, the location or your details.")
 
 
-def _pick(offered: List[Slot], chosen: Optional[str], text: str) -> Optional[Slot]:
-    """The slot the patient chose: a button's id, "the first one", or the time as shown."""
-    by_id = {str(slot.id): slot for slot in offered}
+def _pick(offered: List[Dict[str, str]], chosen: Optional[str], text: str) -> Optional[Dict[str, str]]:
+    """The time the patient chose among those offered: a button's id, "the first one", or the time as shown."""
+    by_id = {time["id"]: time for time in offered}
     if chosen is not None:
         return by_id.get(str(chosen))
     for word, index in ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and offered:
             return offered[index] if -len(offered) <= index < len(offered) else None
-    return next((slot for slot in offered if slot_label(slot).lower() in text), None)
-
+    return next((time for time in offered if time["label"].lower() in text), None)
