@@ -8,7 +8,7 @@ export STAFF_PORT ?= 8081
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test setup train shell staff-user telegram-webhook nlu-eval clean
+.PHONY: run test test-fast screenshots setup train shell staff-user telegram-webhook nlu-eval clean
 
 ## Set up what changed, train if needed, start everything; Ctrl-C stops it all.
 run:
@@ -19,6 +19,16 @@ run:
 test:
 	@scripts/setup.sh --train --test
 	@scripts/test.sh
+
+## Unit tests only (no servers, no browser, fewer property examples): about a minute.
+test-fast: setup
+	@HYPOTHESIS_PROFILE=fast $(PY) -m pytest tests/triage tests/conversation tests/nlu tests/nlu_data \
+	  tests/test_domain_consistency.py tests/e2e/test_patient_scripts.py -m "not slow" -q -p no:cacheprovider
+
+## Re-take the pictures in docs/img/: only the tests marked `screenshots`, allowed to write there.
+screenshots:
+	@scripts/setup.sh --train --test
+	@SCREENSHOTS_TO_DOCS=1 $(PY) -m pytest tests -m screenshots -p no:cacheprovider
 
 setup:
 	@scripts/setup.sh

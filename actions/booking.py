@@ -18,17 +18,18 @@ from sqlalchemy.orm import Session
 
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
-from actions.storage_access import channel_of, unit_of_work
-from bot.staff.calendar import calendar_link
+from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
+from bot.calendar import calendar_link
 from bot.storage.booking import (
     BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )
 from bot.storage.models import Booking
-from bot.storage.validation import parse_contact
 
 logger = logging.getLogger(__name__)
 
-CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id"]
+TELEGRAM = "telegram"
+CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id", "offered_slots",
+                                         "patient_phone", "patient_email"]
 
 
 class ActionBookingGate(Action):
@@ -94,9 +95,11 @@ def _save(session: Any, tracker: Tracker) -> Booking:
     moving = tracker.get_slot("moving_booking_id")
     if moving:
         return move_booking(session, int(moving), slot_id)
-    contact = parse_contact(tracker.get_slot("patient_contact"))
-    return book_slot(session, slot_id, tracker.get_slot("patient_name"), contact.phone, contact.email,
-                     channel_of(tracker), tracker.sender_id)
+    channel = channel_of(tracker)
+    # A Telegram conversation's sender id is the chat: confirmation, reminders and their buttons go there.
+    chat_id = tracker.sender_id if channel == TELEGRAM else None
+    return book_slot(session, slot_id, tracker.get_slot("patient_name"), tracker.get_slot("patient_phone"),
+                     tracker.get_slot("patient_email"), channel, tracker.sender_id, telegram_chat_id=chat_id)
 
 
 def _cleared() -> List[EventType]:
@@ -116,13 +119,15 @@ class ExistingBookingAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            with unit_of_work() as session:
+            with stored(dispatcher, "changing a booking") as session:
                 booking = active_booking_for(session, tracker.sender_id)
                 if booking is not None:
                     return self.act(dispatcher, session, booking)
-        except (BookingError, SQLAlchemyError) as problem:
+        except StorageUnavailable:
+            return [SlotSet("booking_route", "none")]
+        except BookingError as problem:
             logger.warning("Could not change a booking: %s", type(problem).__name__)
-            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            dispatcher.utter_message(text=str(problem))
             return [SlotSet("booking_route", "none")]
         dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
         return [SlotSet("booking_route", "none")]

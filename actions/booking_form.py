@@ -6,7 +6,6 @@ one that does not fit is re-asked with an example.
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -14,18 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.answer_reading import AnswerReadingForm, latest_entity, not_understood
 from actions.clinic_facts import clinic
-from actions.corrections import red_flag_events
-from actions.storage_access import unit_of_work
+from actions.form_reading import AnswerReadingForm, free_text_answer, latest_entity, latest_intent, not_understood, read_name
+from actions.storage_access import StorageUnavailable, stored
 from bot.clinic import Location
 from bot.storage.booking import available_slots, bookable_after, ensure_slots
 from bot.storage.models import Slot, utcnow
-from bot.storage.validation import InvalidInput, format_phone, parse_contact, validate_name
-
-logger = logging.getLogger(__name__)
+from bot.storage.validation import InvalidInput, format_phone, parse_contact
 
 PAGE_SIZE = 3
 LATER = "later"
@@ -34,7 +29,8 @@ BOOKING_SLOTS = ["booking_location", "booking_slot", "patient_name", "patient_co
 CHANGES = [
     (r"\b(location|place|office|site)\b", ["booking_location", "booking_slot"]),
     (r"\b(time|date|day|slot|appointment)\b", ["booking_slot"]),
-    (r"\b(name|phone|number|e-?mail|contact|details)\b", ["patient_name", "patient_contact"]),
+    (r"\b(name|phone|number|e-?mail|contact|details)\b",
+     ["patient_name", "patient_contact", "patient_phone", "patient_email"]),
 ]
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
 
@@ -54,9 +50,9 @@ def _location_from_text(text: str) -> Optional[Location]:
     return None
 
 
-def _offered(tracker: Tracker) -> List[Slot]:
-    """The times shown with the last question, with the page the patient is on."""
-    with unit_of_work() as session:
+def _free_times(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Slot]:
+    """The free times on the page the patient is on (generating the calendar ahead if needed)."""
+    with stored(dispatcher, "reading free times") as session:
         ensure_slots(session, clinic())
         after = bookable_after(clinic(), utcnow())
         page = int(tracker.get_slot("slot_page") or 0)
@@ -80,19 +76,20 @@ class ActionAskBookingSlot(Action):
         return "action_ask_booking_slot"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        """The times are read once here and kept in `offered_slots`: the answer is read from
+        that slot, not from the database again (booking checks the time is still free)."""
         try:
-            slots = _offered(tracker)
-        except SQLAlchemyError as error:
-            logger.error("Could not read free slots: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+            slots = _free_times(tracker, dispatcher)
+        except StorageUnavailable:
             return []
         if not slots:
             dispatcher.utter_message(response="utter_no_more_slots", clinic_phone=clinic().phone)
-            return [SlotSet("slot_page", 0)]
-        buttons = [{"title": slot_label(s), "payload": '/inform{"slot_id": "%d"}' % s.id} for s in slots]
+            return [SlotSet("slot_page", 0), SlotSet("offered_slots", [])]
+        offered = [{"id": str(s.id), "label": slot_label(s)} for s in slots]
+        buttons = [{"title": o["label"], "payload": '/inform{"slot_id": "%s"}' % o["id"]} for o in offered]
         buttons.append({"title": "Later times", "payload": '/inform{"slot_id": "%s"}' % LATER})
         dispatcher.utter_message(response="utter_ask_booking_slot", buttons=buttons)
-        return []
+        return [SlotSet("offered_slots", offered)]
 
 
 class ActionAskBookingConfirmed(Action):
@@ -123,14 +120,6 @@ class ValidateBookingForm(AnswerReadingForm):
             return ["booking_location", "booking_slot", "booking_confirmed"]
         return BOOKING_SLOTS
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        if red_flag_events(tracker) or not requested or tracker.active_loop.get("name") != "booking_form":
-            return []  # a red flag is left to the rules: the form rejects, the outcome is given
-        reader = getattr(self, f"read_{requested}")
-        return reader(dispatcher, tracker)
-
     def read_booking_location(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         chosen = latest_entity(tracker, "location")
         location = clinic().location(chosen) if chosen in {loc.id for loc in clinic().locations} else None
@@ -145,27 +134,27 @@ class ValidateBookingForm(AnswerReadingForm):
         text = (tracker.latest_message.get("text") or "").lower()
         if chosen == LATER or (chosen is None and re.search(r"\blater\b|\bother\b|\bmore\b|\bnext\b", text)):
             return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
-        offered = _offered(tracker)
-        slot = _pick(offered, chosen, text)
+        slot = _pick(tracker.get_slot("offered_slots") or [], chosen, text)
         if slot is None:
             return not_understood(dispatcher, tracker, "Please tap one of the times, or say \"later times\".")
-        return [SlotSet("booking_slot", str(slot.id)), SlotSet("booking_slot_label", slot_label(slot))]
+        return [SlotSet("booking_slot", slot["id"]), SlotSet("booking_slot_label", slot["label"])]
 
     def read_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        try:
-            return [SlotSet("patient_name", validate_name(tracker.latest_message.get("text") or ""))]
-        except InvalidInput as problem:
-            return not_understood(dispatcher, tracker, str(problem))
+        return read_name(dispatcher, tracker)
 
     def read_patient_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        text = free_text_answer(tracker)
+        if text is None:
+            return []
         try:
-            contact = parse_contact(tracker.latest_message.get("text") or "")
+            contact = parse_contact(text)
         except InvalidInput as problem:
             return not_understood(dispatcher, tracker, str(problem))
-        return [SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
+        return [SlotSet("patient_phone", contact.phone), SlotSet("patient_email", contact.email),
+                SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
 
     def read_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        intent = tracker.get_intent_of_latest_message()
+        intent = latest_intent(tracker)
         text = (tracker.latest_message.get("text") or "").lower()
         if re.search(r"\b(change|different|another|other)\b", text) or intent == "change_booking":
             for pattern, slots in CHANGES:
@@ -179,13 +168,12 @@ class ValidateBookingForm(AnswerReadingForm):
                               "the time, the location or your details.")
 
 
-def _pick(offered: List[Slot], chosen: Optional[str], text: str) -> Optional[Slot]:
-    """The slot the patient chose: a button's id, "the first one", or the time as shown."""
-    by_id = {str(slot.id): slot for slot in offered}
+def _pick(offered: List[Dict[str, str]], chosen: Optional[str], text: str) -> Optional[Dict[str, str]]:
+    """The time the patient chose among those offered: a button's id, "the first one", or the time as shown."""
+    by_id = {time["id"]: time for time in offered}
     if chosen is not None:
         return by_id.get(str(chosen))
     for word, index in ORDINALS.items():
         if re.search(rf"\b{word}\b", text) and offered:
             return offered[index] if -len(offered) <= index < len(offered) else None
-    return next((slot for slot in offered if slot_label(slot).lower() in text), None)
-
+    return next((time for time in offered if time["label"].lower() in text), None)

@@ -1,37 +1,36 @@
-"""Starting over and "delete my data"."""
+"""Starting over and "delete my data", each carried out only after the patient confirmed it.
+
+bot.conversation asks "Start over?" / "Delete everything?" and, on yes, runs one
+of these actions next (FollowupAction).
+"""
 from __future__ import annotations
 
 import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.clinic_facts import clinic
-from actions.greeting import introduce
-from actions.storage_access import unit_of_work
+from actions.interview import clinic_for_conversation, utter
+from actions.storage_access import StorageUnavailable, stored
+from bot.conversation import InterviewState, opening
 from bot.storage.conversations import forget_conversation
 
 logger = logging.getLogger(__name__)
 
 
-class ActionRestart(Action):
-    """Start over: forget this conversation's answers (not its stored records) and begin again.
-
-    Overrides Rasa's default action_restart, which the built-in rule runs for the
-    `restart` intent. Activating the consent form makes Rasa ask for consent next,
-    as after a greeting.
-    """
+class ActionStartOver(Action):
+    """Forget this conversation's answers (not its stored records) and begin again with consent."""
 
     def name(self) -> Text:
-        return "action_restart"
+        return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_restart_done")
-        introduce(dispatcher)
-        return [AllSlotsReset(), ActiveLoop("consent_form")]
+        turn = opening(clinic_for_conversation())
+        utter(dispatcher, list(turn.replies))
+        fresh = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(InterviewState()).items()]
+        return [ActiveLoop(None), AllSlotsReset(), *fresh]
 
 
 class ActionForgetMe(Action):
@@ -47,11 +46,9 @@ class ActionForgetMe(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
-            with unit_of_work() as session:
+            with stored(dispatcher, "erasing a sender's records") as session:
                 forgotten = forget_conversation(session, tracker.sender_id)
-        except SQLAlchemyError as error:
-            logger.error("Could not erase a sender's records: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
+        except StorageUnavailable:
             return [ActiveLoop(None)]
         logger.info("Forgot a sender: %s", forgotten)
         dispatcher.utter_message(response="utter_forget_done")

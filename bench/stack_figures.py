@@ -25,13 +25,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.launcher import Stack, free_port, rasa_services  # noqa: E402
 from bot.paths import REPO_ROOT  # noqa: E402
 from bot.training import train  # noqa: E402
-from tests.e2e.patient import Patient  # noqa: E402
-from tests.e2e.test_conversation import KNEE_WITH_FOOT_SIGNS  # noqa: E402
+from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS, Patient  # noqa: E402
 
 
 class _Client:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, token: str) -> None:
         self.url = url
+        self.token = token
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def slot(self, sender: str, name: str) -> object:
+        return self.tracker(sender)["slots"].get(name)
 
     def say(self, sender: str, text: str) -> list:
         response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
@@ -69,7 +77,7 @@ def main() -> int:
     try:
         rasa = next(s for s in stack.services if s.name == "rasa")
         rss_start = rss_mb(rasa.process.pid)
-        client = _Client(f"http://127.0.0.1:{env['RASA_PORT']}")
+        client = _Client(f"http://127.0.0.1:{env['RASA_PORT']}", env["RASA_AUTH_TOKEN"])
         latencies = []
         for _ in range(args.messages):
             t0 = time.perf_counter()
@@ -78,8 +86,9 @@ def main() -> int:
         turns = []
         for _ in range(5):
             patient = Patient(client, f"bench-{uuid.uuid4().hex[:8]}", KNEE_WITH_FOOT_SIGNS)
-            patient.answer_until_done(patient.start())
-            turns.append(patient.turns)
+            patient.start()
+            patient.answer_until_result()
+            turns.append(patient.messages)
         rss_after = rss_mb(rasa.process.pid)
     finally:
         stack.stop()
@@ -87,7 +96,8 @@ def main() -> int:
     print(f"Rasa server RSS after start:      {rss_start:.0f} MB (after the run: {rss_after:.0f} MB)")
     print(f"REST 'hi' latency, {args.messages} sequential: p50 {statistics.median(latencies):.0f} ms, "
           f"p95 {percentile(latencies, 0.95):.0f} ms")
-    print(f"turns from greeting to disposition (gait-analysis patient): median {statistics.median(turns):.0f}")
+    print(f"patient messages from greeting to result (gait-analysis patient, buttons): "
+          f"median {statistics.median(turns):.0f}")
     return 0
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from functools import lru_cache
 from typing import Dict, List, Optional, Tuple, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,6 +82,10 @@ class BookingSettings(_Strict):
     staff_confirms: bool = False
 
 
+class ReminderSettings(_Strict):
+    hours_before: int = Field(24, ge=1, le=336)
+
+
 class Faq(_Strict):
     overpronation: str
     gait_analysis: str
@@ -147,6 +152,7 @@ class Clinic(_Strict):
     gait_analysis: GaitAnalysis
     how_to_cancel: str
     booking: BookingSettings
+    reminders: ReminderSettings = ReminderSettings()
     holidays: List[Holiday] = []
     locations: List[Location] = Field(..., min_items=1)
     faq: Faq
@@ -190,6 +196,12 @@ class Clinic(_Strict):
         """'Tue 5 Mar 2030, 9:00 am' in the clinic's time zone, for messages about an appointment."""
         local = self.local(moment)
         return f"{local:%a} {local.day} {local:%b %Y}, {clock(local)}"
+
+    def reminder_at(self, starts_at: datetime) -> datetime:
+        """When to remind (UTC): hours_before on the clinic's wall clock, so "24 h" stays "same time
+        the day before" across a daylight-saving change."""
+        wall = self.local(starts_at).replace(tzinfo=None) - timedelta(hours=self.reminders.hours_before)
+        return wall.replace(tzinfo=self.tz).astimezone(timezone.utc)
 
     def faq_answer(self, key: str) -> str:
         """Text for an FAQ key: overpronation, gait_analysis, orthotics, insurance, hours, locations."""
@@ -235,3 +247,9 @@ def load_clinic(path: Optional[Union[str, Path]] = None) -> Clinic:
         return Clinic.parse_obj(data)
     except ValidationError as error:
         raise ClinicConfigError(f"{path} is invalid:\n{_describe(error)}") from None
+
+
+@lru_cache(maxsize=1)
+def default_clinic() -> Clinic:
+    """The clinic config loaded once per process, for code called without one (the booking layer)."""
+    return load_clinic()

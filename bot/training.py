@@ -21,7 +21,7 @@ MODEL_DIR = REPO_ROOT / "models"
 MODEL_NAME = "triage"
 MODEL_PATH = MODEL_DIR / f"{MODEL_NAME}.tar.gz"
 FINGERPRINT_PATH = MODEL_DIR / f"{MODEL_NAME}.fingerprint"
-TRAINING_DATA = ["data/nlu", "data/stories.yml", "data/rules.yml"]
+TRAINING_DATA = ["data/nlu", "data/rules"]
 
 
 def _inputs() -> List[Path]:

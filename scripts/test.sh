@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED=false ACTION_PORT="${ACTION_PORT:-5055}"
 echo "==> rasa data validate"
 # Fails on errors. Its warnings about responses uttered by custom actions cannot be
 # resolved here; tests/test_domain_consistency.py checks those links instead.
-.venv/bin/rasa data validate --config config.yml --domain domain.yml --data data/nlu data/stories.yml data/rules.yml
+.venv/bin/rasa data validate --config config.yml --domain domain.yml --data data/nlu data/rules
 
 echo "==> rasa test core on data/tests (test stories)"
 .venv/bin/rasa test core --model models/triage.tar.gz --stories data/tests --fail-on-prediction-errors --out results/core

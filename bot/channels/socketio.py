@@ -12,6 +12,11 @@ This subclass keeps Rasa's channel and replaces only what is wrong or too open:
   cannot write into someone else's conversation by naming its id.
 - a message whose metadata carries a ``message_id`` already seen for that session is dropped,
   so a client that retries after a reconnect never makes the bot answer twice.
+- a message with a ``custom.checklist`` block (docs/widget.md) goes out as ONE
+  ``bot_uttered`` event with its text, quick replies and the block. Rasa sends
+  text+buttons and custom as separate events (so the widget would first show the
+  numbered text), and its ``send_custom_json`` passes the block's keys to
+  ``sio.emit`` as keyword arguments, which fails for ``{"checklist": ...}``.
 - python-socketio's origin check is on, limited to env ``WIDGET_ORIGINS``
   (comma separated), else the credentials' ``cors_allowed_origins``, else the
   local demo page. Rasa turns it off (``cors_allowed_origins=[]``), which lets
@@ -34,8 +39,9 @@ import uuid
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Union
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 from sanic.request import Request
 from sanic_cors.core import SANIC_CORS_EVALUATED
@@ -44,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_WIDGET_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
-Handler = Callable[[Text, Any], Awaitable[Any]]
 
 
 def widget_origins(configured: Union[None, Text, Sequence[Text]] = None) -> List[Text]:
@@ -64,15 +69,50 @@ def is_valid_session_id(value: Any) -> bool:
     return isinstance(value, str) and SESSION_ID_PATTERN.match(value) is not None
 
 
+def metadata_of(raw: Any) -> Dict[Text, Any]:
+    """A message's metadata as a dict: clients send a dict or a JSON string (or junk)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
 def message_id_of(metadata: Any) -> Optional[Text]:
     """The client's id for a message, from its metadata (a dict or a JSON string)."""
-    if isinstance(metadata, str):
-        try:
-            metadata = json.loads(metadata)
-        except ValueError:
-            return None
-    message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+    message_id = metadata_of(metadata).get("message_id")
     return message_id if isinstance(message_id, str) and message_id else None
+
+
+def quick_reply(button: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A Rasa button as the socket.io channel sends it (the shape Rasa's channel uses)."""
+    return {"content_type": "text", "title": button["title"], "payload": button["payload"]}
+
+
+def is_checklist(message: Dict[Text, Any]) -> bool:
+    """True for a bot message whose custom block carries a checklist."""
+    custom = message.get("custom")
+    return isinstance(custom, dict) and isinstance(custom.get("checklist"), dict)
+
+
+class SocketIOOutput(RasaSocketIOOutput):
+    """Rasa's socket.io output, except that a checklist message is one event."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Send a checklist's text, buttons and block together; anything else as Rasa does."""
+        if not is_checklist(message):
+            await super().send_response(recipient_id, message)
+            return
+        buttons = message.get("quick_replies") or message.get("buttons") or []
+        await self._send_message(
+            recipient_id,
+            {
+                "text": message.get("text") or "",
+                "quick_replies": [quick_reply(button) for button in buttons],
+                "custom": message["custom"],
+            },
+        )
 
 
 class RecentMessageIds:
@@ -95,7 +135,8 @@ class RecentMessageIds:
 
 
 class SocketIOInput(RasaSocketIOInput):
-    """Rasa's socket.io channel with awaited rooms, origin checks and de-duplication."""
+    """Rasa's socket.io channel with awaited rooms, origin checks, de-duplication and
+    checklists in one event."""
 
     def __init__(
         self,
@@ -117,8 +158,14 @@ class SocketIOInput(RasaSocketIOInput):
         )
         return channel
 
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """Our output for messages sent outside a user's turn; None where Rasa's would be."""
+        rasa_output = super().get_output_channel()
+        return SocketIOOutput(self.sio, self.bot_message_evt) if rasa_output else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's blueprint with the origin check on and two handlers replaced."""
+        """Rasa's blueprint with the origin check on and two handlers replaced (Rasa's
+        message handler builds Rasa's output channel, so ours builds the message itself)."""
         socket_blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
@@ -131,7 +178,6 @@ class SocketIOInput(RasaSocketIOInput):
 
         sio.eio.handle_request = handle_request  # attached as the route when Sanic registers us
         namespace = self.namespace or "/"
-        rasa_handle_message: Handler = sio.handlers[namespace][self.user_message_evt]
 
         async def session_request(sid: Text, data: Optional[Dict[Text, Any]]) -> None:
             requested = (data or {}).get("session_id") if isinstance(data, dict) else None
@@ -152,12 +198,22 @@ class SocketIOInput(RasaSocketIOInput):
             if self.session_persistence and session_id not in sio.rooms(sid, namespace=namespace):
                 logger.warning("socket %s sent a message for a session it did not join", sid)
                 return
-            message_id = message_id_of(data.get(self.metadata_key))
+            metadata = metadata_of(data.get(self.metadata_key))
+            message_id = message_id_of(metadata)
             if message_id:
                 if not self.recent_message_ids.first_time(session_id, message_id):
                     logger.info("socket %s re-sent message %s; dropped", sid, message_id)
                     return
-            await rasa_handle_message(sid, data)
+            text = data.get("message")
+            await on_new_message(
+                UserMessage(
+                    text if isinstance(text, str) else "",
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         sio.on("session_request", session_request, namespace=namespace)
         sio.on(self.user_message_evt, handle_message, namespace=namespace)

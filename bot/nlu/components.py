@@ -2,7 +2,9 @@
 
 Why a component: a red flag mentioned at any turn, even in the very first message,
 must reach the dialogue as intent `report_red_flag` with one `red_flag` entity per
-flag, whatever the intent classifier guessed. Use it after the intent classifier:
+flag, whatever the intent classifier guessed. A flag the patient explicitly denies
+("no numbness") becomes one `denied_red_flag` entity (value = the flag), which never
+changes the intent: the interview only notes it. Use it after the intent classifier:
 
     pipeline:
       - name: DIETClassifier
@@ -34,10 +36,13 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import ENTITY_TYPES, EntityExtractor, default_extractor
+from bot.nlu.odd_input import NO_WORDS, TOO_LONG, odd_input_intent
 from bot.nlu.redflags import RedFlagDetector, default_detector
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
+DENIED_RED_FLAG_ENTITY = "denied_red_flag"
+SAFETY_SCAN_CHARS = 5000
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -77,41 +82,66 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
         """Adds entities to each message and overrides the intent on a red flag."""
         for message in messages:
             text = message.get(TEXT)
-            if not text or text.startswith(INTENT_MESSAGE_PREFIX):
-                continue  # empty, or a button payload that RegexMessageHandler unpacks
-            entities = [e for e in self._extractor.extract(text) if e["entity"] in self._entity_types]
-            red_flags = self._red_flag_entities(text)
+            if text and text.startswith(INTENT_MESSAGE_PREFIX):
+                continue  # a button payload that RegexMessageHandler unpacks
+            odd = odd_input_intent(text or "")
+            if odd == NO_WORDS:
+                self._set_intent(message, odd)
+                continue
+            # An over-long message is still screened for red flags: safety before "too long".
+            red_flags = self._red_flag_entities(text[:SAFETY_SCAN_CHARS])
+            reported = any(entity["entity"] == RED_FLAG_ENTITY for entity in red_flags)
+            if odd == TOO_LONG and not reported:
+                self._set_intent(message, odd)
+                continue
+            entities = [] if odd else [e for e in self._extractor.extract(text) if e["entity"] in self._entity_types]
             if entities or red_flags:
                 message.set(
                     ENTITIES,
                     message.get(ENTITIES, []) + self.add_extractor_name(entities + red_flags),
                     add_to_output=True,
                 )
-            if red_flags:
+            if reported:
                 self._report_red_flag(message)
         return messages
 
     def _red_flag_entities(self, text: Text) -> List[Dict[Text, Any]]:
-        """One `red_flag` entity per reported flag, placed at its first mention."""
-        first: Dict[str, Dict[Text, Any]] = {}
-        for mention in self._detector.detect(text):
-            if mention.positive and mention.flag not in first:
-                first[mention.flag] = {
-                    "entity": RED_FLAG_ENTITY,
+        """One `red_flag` entity per reported flag and one `denied_red_flag` entity per
+        flag denied and not also reported, each placed at the flag's first such mention."""
+        mentions = self._detector.detect(text)
+        reported = {mention.flag for mention in mentions if mention.positive}
+        first: Dict[tuple, Dict[Text, Any]] = {}
+        for mention in mentions:
+            if mention.positive:
+                entity = RED_FLAG_ENTITY
+            elif mention.denied and mention.flag not in reported:
+                entity = DENIED_RED_FLAG_ENTITY
+            else:
+                continue
+            first.setdefault(
+                (entity, mention.flag),
+                {
+                    "entity": entity,
                     "value": mention.flag,
                     "start": mention.start,
                     "end": mention.end,
                     "text": mention.text,
-                }
+                },
+            )
         return list(first.values())
 
     @staticmethod
     def _report_red_flag(message: Message) -> None:
-        top = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        ClinicalRulesExtractor._set_intent(message, RED_FLAG_INTENT)
+
+    @staticmethod
+    def _set_intent(message: Message, intent: Text) -> None:
+        """Make `intent` the message's intent with full confidence, whatever the classifier said."""
+        top = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
         ranking = [
             item
             for item in message.get(INTENT_RANKING_KEY) or []
-            if item.get(INTENT_NAME_KEY) != RED_FLAG_INTENT
+            if item.get(INTENT_NAME_KEY) != intent
         ]
         message.set(INTENT, dict(top), add_to_output=True)
         message.set(INTENT_RANKING_KEY, [dict(top)] + ranking, add_to_output=True)

@@ -9,7 +9,8 @@ How it decides (after Chapman et al. 2001, NegEx, and Harkema et al. 2009, ConTe
   trigger without qualifying anything;
 - a pre-trigger qualifies a mention that starts within `window` tokens after it, a
   post-trigger ("went away", "is gone") one that ends within `post_window` before it;
-  historical markers ("years ago") work in both directions;
+  historical markers ("years ago") and staleness markers ("3 weeks ago", which
+  cancel only flags that must be recent) work in both directions;
 - scope stops at a terminator ("but", ".", "and I", ...); a comma stops it too unless
   the next words continue a list of mentions ("no fever, chills or sweats"), and it
   does not run past another mention into a new statement ("no fever i can't walk");
@@ -31,6 +32,7 @@ NEGATED = "negated"
 HYPOTHETICAL = "hypothetical"
 HISTORICAL = "historical"
 OTHER_PERSON = "other_person"
+STALE = "not_recent"  # "3 weeks ago": cancels only the flags that must be recent
 
 # trigger kind in the pattern file -> (qualifier, direction)
 TRIGGER_KINDS: Mapping[str, tuple] = {
@@ -38,12 +40,13 @@ TRIGGER_KINDS: Mapping[str, tuple] = {
     "negation_post": (NEGATED, "post"),
     "hypothetical_pre": (HYPOTHETICAL, "pre"),
     "historical": (HISTORICAL, "both"),
+    "stale": (STALE, "both"),
     "other_person_pre": (OTHER_PERSON, "pre"),
     "other_person_post": (OTHER_PERSON, "post"),
     "pseudo": (None, None),
 }
 # Order in which a mention's qualifier is reported when several apply.
-QUALIFIER_ORDER = (NEGATED, OTHER_PERSON, HYPOTHETICAL, HISTORICAL)
+QUALIFIER_ORDER = (NEGATED, OTHER_PERSON, HYPOTHETICAL, HISTORICAL, STALE)
 Span = Tuple[int, int]
 
 
@@ -77,8 +80,8 @@ class ContextRules:
         self.window = int(config.get("window", 6))
         self.post_window = int(config.get("post_window", 3))
         self.historical_window = int(config.get("historical_window", 8))
-        self.soft_terminators = frozenset(config.get("soft_terminators", [","]))
-        self.list_joiners = frozenset(config.get("list_joiners", ["or", "and", "nor", "no"]))
+        self.soft_terminators = _words(config, "soft_terminators", [","])
+        self.list_joiners = _words(config, "list_joiners", ["or", "and", "nor", "no"])
 
     def analyse(self, doc: Doc) -> "DocContext":
         """Find the triggers and hard terminators of a document once."""
@@ -96,6 +99,15 @@ class ContextRules:
             if by_span[(span.start, span.end)].label != "pseudo"
         ]
         return DocContext(doc, triggers, terminators, self)
+
+
+def _words(config: Mapping[str, object], name: str, default: List[str]) -> frozenset:
+    """A word list from the config; a non-string (YAML reads a bare `no` as false) fails."""
+    words = config.get(name, default)
+    bad = [word for word in words if not isinstance(word, str)] if isinstance(words, list) else [words]
+    if bad:
+        raise ValueError(f"context.{name} must be a list of quoted strings, got {bad!r}")
+    return frozenset(words)
 
 
 class DocContext:

@@ -96,13 +96,16 @@ def expand_macros(pattern: str, macros: MacroTable) -> List[str]:
             name, optional = parts[index + 1], parts[index + 2]
             if name not in macros:
                 raise PatternError(f"unknown macro ${name} in pattern {pattern!r}")
+            if any(not isinstance(alt, str) for alt in macros[name]):
+                raise PatternError(f"macro ${name} has a non-string alternative (quote it in YAML)")
             alternatives = list(macros[name]) + ([""] if optional else [])
             choices.append(alternatives)
     expanded = []
     for combo in itertools.product(*choices):
         text = " ".join("".join(combo).split())
-        # A macro alternative may itself contain macros.
-        expanded.extend(expand_macros(text, macros) if "$" in text else [text])
+        # A macro alternative may itself contain macros or inline groups.
+        nested = "$" in text or _GROUP.search(text)
+        expanded.extend(expand_macros(text, macros) if nested else [text])
     return expanded
 
 
@@ -124,7 +127,10 @@ def _token_spec(body: str, sets: SetTable, pattern: str) -> dict:
         value = sets[name]
         if isinstance(value, str):
             return _token_spec(value, sets, pattern)
-        return {"LOWER": {"IN": [str(word).lower() for word in value]}}
+        if any(not isinstance(word, str) for word in value):
+            # YAML reads a bare no/yes/on/off as a boolean: quote such words in the file.
+            raise PatternError(f"set @{name} has a non-string word {[w for w in value if not isinstance(w, str)]!r}")
+        return {"LOWER": {"IN": [word.lower() for word in value]}}
     if body.startswith("!"):
         return {"LOWER": {"NOT_IN": _word_list(body[1:])}}
     words = _word_list(body)

@@ -11,14 +11,27 @@ context rules (negation, hypothetical, past, someone else) in its `context` sect
   college") are history, not a red flag now; a history of cancer counts whenever it was;
 - questions and conditionals ("what if I can't walk?") and other people ("my mom had
   cancer") do not fire;
-- new numbness of a leg or foot maps to rf_leg_weakness; tingling alone does not fire;
+- the flags and their meanings are the triage model's (bot/triage/model.yml, v2):
+  RED_FLAG_IDS is read from it, and the pattern file must cover exactly those keys;
+- rf_leg_weakness is weakness or a dropping or dragging foot; numbness or tingling of
+  a leg alone (sciatica, neuropathy) does not fire any flag;
+- an ulcer, hole or open wound on a foot is rf_foot_wound; a blister, cut or sore only
+  when it is not healing; a black area on a foot or toe is rf_foot_wound too;
 - pain at night fires only when severe, waking, at rest or with no comfortable position;
-- a hot, red or swollen foot fires only with diabetes mentioned (rf_diabetic_hot_foot).
-When in doubt the patterns lean towards firing: the form still asks each flag directly.
+- a hot, red or swollen foot fires only with diabetes mentioned (rf_diabetic_hot_foot);
+- an injury counts as rf_trauma only when recent: "3 weeks ago", "last month" make it
+  stale (`recent_only`), while a serious accident (rf_serious_trauma) counts whenever,
+  unless it is distant history;
+- a swollen calf is rf_calf_tender; with breathlessness or chest pain in the same
+  message it is rf_calf_swelling as well.
+Denials ("no numbness", "I don't have a fever") are reported by `denied_red_flags`, so
+the interview can note "you said no" on a checklist item; a denial never answers it.
+Matching is case-blind: the text is lower-cased before tokenizing, because the
+tokenizer splits "don't"/"dont" but not "DONT", and negation depends on that split.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
@@ -26,28 +39,17 @@ from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 import yaml
 from spacy.language import Language
 
-from bot.nlu.context import HISTORICAL, NEGATED, ContextRules
+from bot.nlu.context import HISTORICAL, NEGATED, STALE, ContextRules
 from bot.nlu.patterns import Match, PatternMatcher, compile_patterns
 from bot.nlu.pipeline import blank_english
+from bot.triage.model import MODEL
 
-RED_FLAG_IDS = (
-    "rf_bladder_bowel",
-    "rf_saddle_numbness",
-    "rf_leg_weakness",
-    "rf_fever",
-    "rf_trauma",
-    "rf_cannot_bear_weight",
-    "rf_cancer_history",
-    "rf_night_pain",
-    "rf_hot_swollen_knee",
-    "rf_knee_locked",
-    "rf_calf_swelling",
-    "rf_cold_foot",
-    "rf_diabetic_hot_foot",
-)
+# The triage model's red-flag answer keys, so the detector cannot drift from the model.
+RED_FLAG_IDS = tuple(key for key, spec in MODEL.keys.items() if key.startswith("rf_") and not spec.retired)
 PATTERN_FILE = Path(__file__).with_name("redflag_patterns.yml")
 _HELPER = "helper:"
-_FLAG_KEYS = {"patterns", "exclude", "requires", "history_ok"}
+_DENIAL = "deny:"
+_FLAG_KEYS = {"patterns", "exclude", "requires", "history_ok", "recent_only", "denials"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class RedFlagMention:
         """True when the patient reports this red flag for themself, now."""
         return not self.negated and self.qualifier is None
 
+    @property
+    def denied(self) -> bool:
+        """True when the patient says they do not have it (not about others, not a question)."""
+        return self.negated and self.qualifier is None
+
 
 class RedFlagDetector:
     """Finds red-flag mentions and decides which ones the patient actually reports."""
@@ -80,11 +87,14 @@ class RedFlagDetector:
         ]:
             patterns += compile_patterns(label, None, entry["patterns"], sets, macros)
             exclusions += compile_patterns(label, None, entry.get("exclude", []), sets, macros)
+            if not label.startswith(_HELPER):
+                patterns += compile_patterns(_DENIAL + label, None, entry.get("denials", []), sets, macros)
         self._nlp = nlp
         self._matcher = PatternMatcher(nlp.vocab, patterns, exclusions)
         self._context = ContextRules(nlp.vocab, spec.get("context", {}), sets, macros)
         self._requires = {flag: entry.get("requires") for flag, entry in flags.items()}
         self._history_ok = {flag for flag, entry in flags.items() if entry.get("history_ok")}
+        self._recent_only = {flag for flag, entry in flags.items() if entry.get("recent_only")}
 
     @classmethod
     def from_file(cls, path: Path = PATTERN_FILE, nlp: Optional[Language] = None) -> "RedFlagDetector":
@@ -94,16 +104,21 @@ class RedFlagDetector:
         return cls(nlp or blank_english(), spec)
 
     def detect(self, text: str) -> List[RedFlagMention]:
-        """Every red flag mentioned in `text`, one mention per flag and place."""
-        doc = self._nlp.make_doc(text)
+        """Every red flag mentioned in `text`, one mention per flag and place.
+
+        A denial-only phrase ("no numbness") is a mention only where it is negated.
+        """
+        doc = self._nlp.make_doc(_case_folded(text))
         candidates = self._matcher.all_matches(doc)
         context = self._context.analyse(doc)
         spans = sorted({(m.start, m.end) for m in candidates})
         judged = []
         for match in candidates:
-            qualifiers = context.qualifiers(match, spans)
-            if match.label in self._history_ok:
-                qualifiers = [q for q in qualifiers if q != HISTORICAL]
+            qualifiers = self._kept(match.label, context.qualifiers(match, spans))
+            if match.label.startswith(_DENIAL):
+                if NEGATED not in qualifiers:
+                    continue
+                match = replace(match, label=match.label[len(_DENIAL) :])
             judged.append((match, qualifiers))
         affirmed_helpers = {
             match.label[len(_HELPER) :]
@@ -111,12 +126,24 @@ class RedFlagDetector:
             if match.label.startswith(_HELPER) and not qualifiers
         }
         mentions = [
-            _mention(doc, match, qualifiers)
+            _mention(text, doc, match, qualifiers)
             for match, qualifiers in _one_per_place(judged)
             if not match.label.startswith(_HELPER)
             and self._requires.get(match.label) in (None, *affirmed_helpers)
         ]
         return sorted(mentions, key=lambda m: (m.start, m.flag))
+
+    def _kept(self, label: str, qualifiers: List[str]) -> List[str]:
+        """Drop the qualifiers that do not cancel this flag (history for cancer, staleness)."""
+        flag = label[len(_DENIAL) :] if label.startswith(_DENIAL) else label
+        dropped = {HISTORICAL} if flag in self._history_ok else set()
+        dropped |= set() if flag in self._recent_only else {STALE}
+        return [q for q in qualifiers if q not in dropped]
+
+
+def _case_folded(text: str) -> str:
+    """Lower-case `text` without changing its length, so character offsets still hold."""
+    return "".join(lower if len(lower := char.lower()) == 1 else char for char in text)
 
 
 def _validated_flags(spec: Mapping[str, Any]) -> Dict[str, Mapping[str, Any]]:
@@ -155,12 +182,12 @@ def _one_per_place(judged: List[Tuple[Match, List[str]]]) -> List[Tuple[Match, L
     return chosen
 
 
-def _mention(doc: Any, match: Match, qualifiers: List[str]) -> RedFlagMention:
+def _mention(text: str, doc: Any, match: Match, qualifiers: List[str]) -> RedFlagMention:
     span = doc[match.start : match.end]
     others = [q for q in qualifiers if q != NEGATED]
     return RedFlagMention(
         flag=match.label,
-        text=span.text,
+        text=text[span.start_char : span.end_char],
         start=span.start_char,
         end=span.end_char,
         negated=NEGATED in qualifiers,
@@ -182,3 +209,14 @@ def detect_red_flags(text: str) -> List[RedFlagMention]:
 def positive_red_flags(text: str) -> Set[str]:
     """The red-flag ids the patient reports in `text` (not negated, not hypothetical...)."""
     return {mention.flag for mention in detect_red_flags(text) if mention.positive}
+
+
+def denied_red_flags(text: str) -> Set[str]:
+    """The red-flag ids the patient explicitly denies for themself now ("no fever").
+
+    A flag both denied and reported in one message ("no fever... well, a fever last
+    night") counts as reported, never as denied.
+    """
+    mentions = detect_red_flags(text)
+    reported = {m.flag for m in mentions if m.positive}
+    return {m.flag for m in mentions if m.denied} - reported

@@ -1,15 +1,20 @@
-"""The text the clinic receives about a booking or callback request.
+"""The text the clinic receives about a booking or callback request, and the patient's own messages.
 
 Deliberately without health data (no answers, no callback reason, no transcript):
 e-mail and Telegram are not where health records belong. Staff follow the link
-to the logged-in staff page for the pre-visit summary.
+to the logged-in staff page for the pre-visit summary. A patient's confirmation
+and reminder say only when and where, with their own token links or buttons.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional, Tuple
 
+from bot.calendar import booking_ics, calendar_link
 from bot.clinic import Clinic
-from bot.storage.models import Booking, CallbackRequest, Notification
+from bot.storage.appointments import button_data
+from bot.storage.models import PATIENT_KINDS, REQUESTED, Booking, CallbackRequest, Notification, utcnow
 from bot.storage.validation import format_phone
 
 TITLES = {
@@ -17,12 +22,23 @@ TITLES = {
     "booking_cancelled": "Booking cancelled",
     "booking_moved": "Booking moved",
 }
+LINK_ACTIONS = (("confirm", "Confirm you are coming"), ("move", "Move to another time"),
+                ("cancel", "Cancel"), ("stop-reminders", "Stop reminders"))
+REMINDER_BUTTONS = (("Confirm", "confirm"), ("Reschedule", "reschedule"), ("Cancel", "cancel"),
+                    ("Stop reminders", "stop-reminders"))
+CONFIRMATION_BUTTONS = (("Reschedule", "reschedule"), ("Cancel", "cancel"))
 
 
 @dataclass(frozen=True)
 class Notice:
     subject: str
     text: str
+    for_patient: bool = False
+    email_to: Optional[str] = None  # the patient's address (patient notices only)
+    chat_id: Optional[str] = None  # the patient's Telegram chat (patient notices only)
+    chat_text: Optional[str] = None  # the Telegram wording when it differs (buttons instead of links)
+    buttons: Tuple[Tuple[str, str], ...] = ()  # Telegram inline buttons: (label, callback_data)
+    attachment: Optional[Tuple[str, str]] = None  # (file name, text/calendar body) for e-mail
 
 
 def _booking_notice(kind: str, booking: Booking, clinic: Clinic, staff_url: str) -> Notice:
@@ -55,8 +71,62 @@ def _callback_notice(callback: CallbackRequest, staff_url: str) -> Notice:
     return Notice(subject, "\n".join(lines))
 
 
-def compose(notification: Notification, clinic: Clinic, staff_url: str) -> Notice:
+def appointment_links(booking: Booking, base_url: str) -> dict:
+    """The patient's token links, by action (no login; the staff site checks the token)."""
+    return {action: f"{base_url}/appointment/{booking.manage_token}/{action}" for action, _ in LINK_ACTIONS}
+
+
+def _patient_notice(kind: str, booking: Booking, clinic: Clinic, base_url: str) -> Notice:
+    """The confirmation (both channels, .ics attached) or the reminder (Telegram chat, else e-mail)."""
+    reminder = kind == "reminder"
+    location = booking.slot.location
+    when = clinic.when(booking.slot.starts_at)
+    if reminder:
+        head = f"Reminder: your gait analysis at {clinic.short_name} is on {when}."
+    elif booking.status == REQUESTED:
+        head = f"We have your request for a gait analysis at {clinic.short_name} on {when}; the clinic will confirm it."
+    else:
+        head = f"Your gait analysis at {clinic.short_name} is booked for {when}."
+    about = [head, f"Where: {location.name}, {location.address}.",
+             f"Please bring: {'; '.join(clinic.gait_analysis.what_to_bring)}.",
+             f"Questions? Call {clinic.phone}."]
+    links = appointment_links(booking, base_url)
+    shown = LINK_ACTIONS if reminder else LINK_ACTIONS[1:3]
+    email_lines = about + [""] + [f"{label}: {links[action]}" for action, label in shown]
+    email_lines += ["", f"Add it to your calendar: {calendar_link(booking, base_url)}"]
+    chat_lines = about + ([] if reminder else [f"Add it to your calendar: {calendar_link(booking, base_url)}"])
+    buttons = REMINDER_BUTTONS if reminder else CONFIRMATION_BUTTONS
+    chat = booking.telegram_chat_id
+    return Notice(
+        subject=("Reminder: " if reminder else "Booked: ") + f"gait analysis, {when}",
+        text="\n".join(email_lines), for_patient=True,
+        email_to=booking.email if not (reminder and chat) else None,  # a reminder goes to one channel
+        chat_id=chat, chat_text="\n".join(chat_lines),
+        buttons=tuple((label, button_data(action, booking)) for label, action in buttons),
+        attachment=None if reminder else ("gait-analysis.ics", booking_ics(booking, clinic)),
+    )
+
+
+def still_wanted(notification: Notification, now: datetime) -> bool:
+    """A patient message goes out only for an active booking, and a reminder not after an
+    opt-out, a move (another time) or the appointment itself."""
+    booking = notification.booking
+    if booking is None or not booking.is_active:
+        return False
+    if notification.kind != "reminder":
+        return True
+    return (not booking.reminders_opt_out and booking.slot.starts_at == notification.for_starts_at
+            and now < booking.slot.starts_at)
+
+
+def compose(notification: Notification, clinic: Clinic, staff_url: str,
+            now: Optional[datetime] = None) -> Optional[Notice]:
+    """The notice to deliver, or None when a patient message is no longer wanted (marked skipped)."""
     staff_url = staff_url.rstrip("/")
+    if notification.kind in PATIENT_KINDS:
+        if not still_wanted(notification, now or utcnow()):
+            return None
+        return _patient_notice(notification.kind, notification.booking, clinic, staff_url)
     if notification.booking is not None:
         return _booking_notice(notification.kind, notification.booking, clinic, staff_url)
     return _callback_notice(notification.callback, staff_url)

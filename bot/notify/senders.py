@@ -1,4 +1,7 @@
-"""Delivery transports: SMTP e-mail and a Telegram staff chat, configured from the environment.
+"""Delivery transports: SMTP e-mail and Telegram, configured from the environment.
+
+Each reaches the clinic (its fixed recipient or staff chat) and, for patient
+notices, the patient's own address or chat; `reaches` says whether it can.
 
 Errors are raised as DeliveryError with a short reason that never contains the
 message text, so the worker can log it.
@@ -25,27 +28,37 @@ class DeliveryError(Exception):
 class Sender(Protocol):
     name: str
 
+    def reaches(self, notice: Notice) -> bool: ...
+
     async def send(self, notice: Notice) -> None: ...
 
 
 @dataclass(frozen=True)
 class EmailSender:
-    """Sends each notice to the clinic's address (CLINIC_NOTIFY_EMAIL) over SMTP."""
+    """Sends clinic notices to CLINIC_NOTIFY_EMAIL and patient notices to the patient, over SMTP."""
 
     host: str
     port: int
     sender: str
-    recipient: str
+    recipient: Optional[str] = None
     user: Optional[str] = None
     password: Optional[str] = None
     starttls: bool = False
     timeout: float = 15.0
     name: str = "email"
 
+    def reaches(self, notice: Notice) -> bool:
+        return bool(notice.email_to if notice.for_patient else self.recipient)
+
     def _send_blocking(self, notice: Notice) -> None:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = self.sender, self.recipient, notice.subject
+        to = notice.email_to if notice.for_patient else self.recipient
+        message["From"], message["To"], message["Subject"] = self.sender, to, notice.subject
         message.set_content(notice.text)
+        if notice.attachment:
+            filename, body = notice.attachment
+            message.add_attachment(body.encode("utf-8"), maintype="text", subtype="calendar",
+                                   filename=filename, params={"method": "PUBLISH"})
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
@@ -64,17 +77,26 @@ class EmailSender:
 
 @dataclass(frozen=True)
 class TelegramSender:
-    """Posts each notice to a staff chat through the Bot API's sendMessage."""
+    """Posts clinic notices to the staff chat and patient notices (with buttons) to the patient's chat."""
 
     token: str
-    chat_id: str
+    chat_id: Optional[str] = None
     api_base_url: str = "https://api.telegram.org"
     timeout: float = 15.0
     name: str = "telegram"
 
+    def reaches(self, notice: Notice) -> bool:
+        return bool(notice.chat_id if notice.for_patient else self.chat_id)
+
     async def send(self, notice: Notice) -> None:
-        url = f"{self.api_base_url.rstrip('/')}/bot{self.token}/sendMessage"
-        payload = {"chat_id": self.chat_id, "text": notice.text, "disable_web_page_preview": True}
+        base = self.api_base_url.rstrip("/")
+        base = base if base.endswith("/bot") else f"{base}/bot"  # the channel's own setting ends in /bot
+        url = f"{base}{self.token}/sendMessage"
+        payload: dict = {"chat_id": notice.chat_id if notice.for_patient else self.chat_id,
+                         "text": notice.chat_text or notice.text, "disable_web_page_preview": True}
+        if notice.buttons:
+            payload["reply_markup"] = {"inline_keyboard": [
+                [{"text": label, "callback_data": data}] for label, data in notice.buttons]}
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout)) as http:
                 async with http.post(url, json=payload) as response:
@@ -90,20 +112,21 @@ def _flag(value: Optional[str], default: bool) -> bool:
 
 
 def senders_from_env(env: Mapping[str, str] = os.environ) -> List[Sender]:
-    """The transports whose settings are present: SMTP_HOST + CLINIC_NOTIFY_EMAIL, and/or
-    TELEGRAM_TOKEN + STAFF_TELEGRAM_CHAT_ID. STARTTLS defaults to on for port 587."""
+    """The transports whose settings are present: SMTP_HOST with CLINIC_NOTIFY_EMAIL (the clinic's
+    address) and/or SMTP_FROM (enough for patients' mail); TELEGRAM_TOKEN, with STAFF_TELEGRAM_CHAT_ID
+    for the staff chat. STARTTLS defaults to on for port 587."""
     senders: List[Sender] = []
-    if env.get("SMTP_HOST") and env.get("CLINIC_NOTIFY_EMAIL"):
+    sender = env.get("SMTP_FROM") or env.get("CLINIC_NOTIFY_EMAIL")
+    if env.get("SMTP_HOST") and sender:
         port = int(env.get("SMTP_PORT") or 25)
         senders.append(EmailSender(
-            host=env["SMTP_HOST"], port=port, recipient=env["CLINIC_NOTIFY_EMAIL"],
-            sender=env.get("SMTP_FROM") or env["CLINIC_NOTIFY_EMAIL"],
+            host=env["SMTP_HOST"], port=port, recipient=env.get("CLINIC_NOTIFY_EMAIL") or None, sender=sender,
             user=env.get("SMTP_USER") or None, password=env.get("SMTP_PASSWORD") or None,
             starttls=_flag(env.get("SMTP_STARTTLS"), default=port == 587),
         ))
-    if env.get("TELEGRAM_TOKEN") and env.get("STAFF_TELEGRAM_CHAT_ID"):
+    if env.get("TELEGRAM_TOKEN"):
         senders.append(TelegramSender(
-            token=env["TELEGRAM_TOKEN"], chat_id=env["STAFF_TELEGRAM_CHAT_ID"],
+            token=env["TELEGRAM_TOKEN"], chat_id=env.get("STAFF_TELEGRAM_CHAT_ID") or None,
             api_base_url=env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org",
         ))
     return senders

@@ -4,7 +4,9 @@ A row is claimed by moving its next_attempt_at forward with a compare-and-set
 UPDATE, so two workers never send the same row at once, and nothing is held
 locked while talking to a mail server. Transports that already delivered are
 remembered per row and not repeated. After `max_attempts` the row is marked
-failed and logged; the booking itself is never touched.
+failed and logged; the booking itself is never touched. A patient message that
+is no longer wanted when due (cancelled, forgotten, opted out, moved) is marked
+skipped instead of sent.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, List, Optional, Sequence
+from typing import Callable, Collection, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -20,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.clinic import Clinic
 from bot.notify.messages import Notice, compose
 from bot.notify.senders import Sender
-from bot.storage.models import FAILED, PENDING, SENT, Notification, utcnow
+from bot.storage.models import FAILED, PENDING, SENT, SKIPPED, Notification, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +50,23 @@ class NotificationWorker:
         staff_url: str,
         policy: RetryPolicy = RetryPolicy(),
         clock: Callable[[], datetime] = utcnow,
+        kinds: Optional[Collection[str]] = None,
     ) -> None:
         if not senders:
             raise ValueError("no notification transport configured")
         self.session_factory, self.senders, self.clinic = session_factory, list(senders), clinic
-        self.staff_url, self.policy, self.clock = staff_url, policy, clock
+        self.staff_url, self.policy, self.clock, self.kinds = staff_url, policy, clock, kinds
 
     def _claim(self, now: datetime) -> List[tuple]:
         """Due rows claimed for this worker, with their composed notice and delivered transports."""
         claimed = []
         with self.session_factory.begin() as session:
+            query = sa.select(Notification.id, Notification.next_attempt_at).where(
+                Notification.status == PENDING, Notification.next_attempt_at <= now)
+            if self.kinds is not None:
+                query = query.where(Notification.kind.in_(self.kinds))
             due = session.execute(
-                sa.select(Notification.id, Notification.next_attempt_at)
-                .where(Notification.status == PENDING, Notification.next_attempt_at <= now)
-                .order_by(Notification.next_attempt_at, Notification.id).limit(self.policy.batch)
+                query.order_by(Notification.next_attempt_at, Notification.id).limit(self.policy.batch)
             ).all()
             for notification_id, due_at in due:
                 won = session.execute(
@@ -75,17 +80,24 @@ class NotificationWorker:
                     continue
                 row = session.get(Notification, notification_id)
                 try:
-                    notice = compose(row, self.clinic, self.staff_url)
+                    notice = compose(row, self.clinic, self.staff_url, now)
                 except Exception as error:  # a row that cannot be written must not block the others
                     row.status, row.last_error = FAILED, f"compose: {type(error).__name__}"
                     log.exception("notification %d (%s) cannot be composed", notification_id, row.kind)
+                    continue
+                if notice is None:
+                    row.status, row.sent_at = SKIPPED, now
+                    log.info("notification %d (%s) skipped: no longer wanted", notification_id, row.kind)
                     continue
                 claimed.append((notification_id, row.kind, notice, set(row.delivered_to)))
         return claimed
 
     async def _deliver(self, notice: Notice, done: set) -> List[str]:
         errors = []
-        for sender in self.senders:
+        reaching = [sender for sender in self.senders if sender.reaches(notice)]
+        if not reaching:
+            return [f"no transport reaches the {'patient' if notice.for_patient else 'clinic'}"]
+        for sender in reaching:
             if sender.name in done:
                 continue
             try:

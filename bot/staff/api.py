@@ -13,8 +13,9 @@ from aiohttp import web
 
 from bot.staff.auth import tokens_match
 from bot.staff.context import context, in_db
+from bot.staff.funnel import funnel_between
 from bot.staff.middleware import Handler
-from bot.staff.params import parse_bound
+from bot.staff.params import parse_bound, recent_range
 from bot.staff.views import assessment_json, booking_rows
 from bot.storage.models import utcnow
 
@@ -64,3 +65,12 @@ async def assessment(request: web.Request) -> web.Response:
         return _json_error(404, "No such assessment.")
     return web.json_response(found)
 
+
+
+@routes.get("/api/funnel")
+async def funnel(request: web.Request) -> web.Response:
+    """?from=&to= as for bookings; default: the last 28 days. Counts only, no conversation content."""
+    ctx = context(request)
+    start, end = recent_range(request.query, ctx.clinic, utcnow(), as_json=True)
+    counts = await in_db(request, funnel_between, ctx.clinic, ctx.settings.tracker_url, start, end)
+    return web.json_response({"from": start.isoformat(), "to": end.isoformat(), **counts})

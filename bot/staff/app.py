@@ -5,7 +5,7 @@ from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from bot.clinic import Clinic
-from bot.staff import api, pages
+from bot.staff import api, pages, patient
 from bot.staff.context import CONTEXT, StaffContext, make_templates
 from bot.staff.middleware import require_staff, security_headers
 from bot.staff.settings import StaffSettings
@@ -21,4 +21,5 @@ def create_app(factory: sessionmaker, clinic: Clinic, settings: StaffSettings) -
     app[CONTEXT] = ctx
     app.add_routes(pages.routes)
     app.add_routes(api.routes)
+    app.add_routes(patient.routes)
     return app

@@ -2,7 +2,8 @@
 
 Pages need a live session cookie; every POST needs the session's CSRF token in
 its form (403 otherwise). The JSON API (/api/), the patients' calendar links
-(/calendar/), the health check and the login page are outside the session.
+(/calendar/), their appointment links (/appointment/, token-checked), the health
+check and the login page are outside the session.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 SESSION_COOKIE = "staff_session"
-PUBLIC_PREFIXES = ("/login", "/healthz", "/calendar/", "/api/")
+PUBLIC_PREFIXES = ("/login", "/healthz", "/calendar/", "/appointment/", "/api/")
 
 
 def _session_identity(session: Session, cookie: Optional[str]) -> Optional[Tuple[str, str]]:

@@ -11,17 +11,21 @@ import sqlalchemy as sa
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.calendar import booking_ics
 from bot.staff.auth import authenticate, end_session, start_session, tokens_match
-from bot.staff.calendar import booking_ics
+from bot.staff.charts import bar_chart
 from bot.staff.context import STAFF, context, in_db, render
 from bot.staff.export import bookings_csv
+from bot.staff.funnel import funnel_between, funnel_charts
 from bot.staff.middleware import SESSION_COOKIE
-from bot.staff.params import day_start, parse_bound, parse_day, parse_int
+from bot.staff.params import day_start, parse_bound, parse_day, parse_int, recent_range
 from bot.staff.transcript import fetch_transcript
 from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
 from bot.storage.conversations import mark_callback_done
+from bot.storage.findings import calibration_records, record_finding, set_attendance
 from bot.storage.models import Booking, utcnow
+from bot.triage.calibrate import band_rates
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -150,6 +154,56 @@ async def cancel(request: web.Request) -> web.Response:
 async def confirm(request: web.Request) -> web.Response:
     booking_id = int(request.match_info["id"])
     return await _staff_change(request, confirm_booking, booking_id, f"/bookings/{booking_id}")
+
+
+@routes.post(r"/bookings/{id:\d+}/attendance")
+async def attendance(request: web.Request) -> web.Response:
+    booking_id = int(request.match_info["id"])
+    value = str((await request.post()).get("attendance", ""))
+    return await _staff_change(request, set_attendance, booking_id, f"/bookings/{booking_id}", value)
+
+
+def _finding_form(form) -> dict:
+    try:
+        return {"fpi_left": int(str(form.get("fpi_left", ""))), "fpi_right": int(str(form.get("fpi_right", ""))),
+                "foot_posture": str(form.get("foot_posture", "")), "orthotics": form.get("orthotics") == "yes",
+                "note": str(form.get("note", ""))}
+    except ValueError:
+        raise web.HTTPBadRequest(text="The Foot Posture Index is a whole number from -12 to +12 per foot.") from None
+
+
+def _save_finding(session: Session, booking_id: int, fields: dict) -> None:
+    record_finding(session, booking_id, **fields)
+
+
+@routes.post(r"/bookings/{id:\d+}/finding")
+async def finding(request: web.Request) -> web.Response:
+    booking_id = int(request.match_info["id"])
+    fields = _finding_form(await request.post())
+    return await _staff_change(request, _save_finding, booking_id, f"/bookings/{booking_id}", fields)
+
+
+@routes.get("/funnel")
+async def funnel_page(request: web.Request) -> web.Response:
+    ctx = context(request)
+    start, end = recent_range(request.query, ctx.clinic, utcnow())
+    counts = await in_db(request, funnel_between, ctx.clinic, ctx.settings.tracker_url, start, end)
+    return render(request, "funnel.html", funnel=counts, charts=funnel_charts(counts), start=ctx.clinic.local(start),
+                  end=ctx.clinic.local(end) - timedelta(days=1))
+
+
+def _calibration(session: Session) -> list:
+    return band_rates(calibration_records(session))
+
+
+@routes.get("/calibration")
+async def calibration(request: web.Request) -> web.Response:
+    rates = await in_db(request, _calibration)
+    chart = bar_chart("Share of attended patients with a foot-mechanics finding, per likelihood band", [
+        (f"{r.band} (n={r.patients})", 100 * (r.rate or 0),
+         f"{100 * r.rate:.0f}% (95% CI {100 * r.low:.0f}-{100 * r.high:.0f}%)" if r.patients else "no patients")
+        for r in rates], maximum=100)
+    return render(request, "calibration.html", rates=rates, chart=chart)
 
 
 @routes.get("/callbacks")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
-from typing import Optional
+from typing import Mapping, Optional, Tuple
 
 from aiohttp import web
 
@@ -49,3 +49,14 @@ def parse_int(text: Optional[str], default: int, low: int, high: int) -> int:
         return min(max(int(text), low), high) if text else default
     except ValueError:
         raise bad_request(f"not a number: {text[:20]!r}") from None
+
+
+def recent_range(query: Mapping[str, str], clinic: Clinic, now: datetime, days: int = 28,
+                 as_json: bool = False) -> Tuple[datetime, datetime]:
+    """?from=&to= bounds, by default the last `days` local days up to today; 'to' must follow 'from'."""
+    today = clinic.local(now).date()
+    start = parse_bound(query.get("from"), clinic, day_start(clinic, today - timedelta(days=days - 1)), False, as_json)
+    end = parse_bound(query.get("to"), clinic, day_start(clinic, today + timedelta(days=1)), True, as_json)
+    if end <= start:
+        raise bad_request("'to' must be after 'from'.", as_json)
+    return start, end

@@ -5,7 +5,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
-from bot.staff.calendar import DEFAULT_PUBLIC_STAFF_URL
+from bot.calendar import DEFAULT_PUBLIC_STAFF_URL
+from bot.paths import tracker_db_url
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class StaffSettings:
     rasa_token: Optional[str] = None
     api_token: Optional[str] = None  # unset: the JSON API answers 503
     session_hours: float = 12.0
+    tracker_url: str = ""  # Rasa's SQL tracker store (the funnel reads its events); "" = TRACKER_DB_URL's default
 
     @property
     def secure_cookies(self) -> bool:
@@ -31,4 +33,5 @@ class StaffSettings:
             rasa_url=(env.get("RASA_URL") or cls.rasa_url).rstrip("/"),
             rasa_token=env.get("RASA_AUTH_TOKEN") or None,
             api_token=env.get("STAFF_API_TOKEN") or None,
+            tracker_url=env.get("TRACKER_DB_URL") or tracker_db_url(),
         )

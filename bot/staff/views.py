@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clinic import Clinic
-from bot.staff.calendar import calendar_link
+from bot.calendar import calendar_link
 from bot.storage.booking import bookings_between, slots_on
-from bot.storage.models import CANCELLED, OPEN, Assessment, Booking, CallbackRequest
+from bot.storage.models import CANCELLED, OPEN, Assessment, Booking, CallbackRequest, GaitFinding
 from bot.storage.validation import format_phone
 from bot.triage import MODEL, QUESTIONS
 
@@ -43,7 +43,19 @@ def booking_row(booking: Booking, clinic: Clinic, public_url: str) -> Dict[str, 
         "assessment_id": booking.assessment_id,
         "created_at": clinic.local(booking.created_at),
         "calendar_url": calendar_link(booking, public_url),
+        "patient_confirmed": booking.patient_confirmed_at is not None,
+        "reminders": not booking.reminders_opt_out,
+        "attendance": booking.attendance or "",
+        **finding_fields(booking.finding),
     }
+
+
+def finding_fields(finding: Optional[GaitFinding]) -> Dict[str, Any]:
+    """The gait finding as flat fields (empty when none is recorded), for pages, JSON and CSV."""
+    if finding is None:
+        return {"fpi_left": None, "fpi_right": None, "foot_posture": "", "orthotics": None, "finding_note": ""}
+    return {"fpi_left": finding.fpi_left, "fpi_right": finding.fpi_right, "foot_posture": finding.foot_posture,
+            "orthotics": finding.orthotics, "finding_note": finding.note}
 
 
 def booking_rows(session: Session, clinic: Clinic, public_url: str, start: datetime, end: datetime) -> List[Dict[str, Any]]:
@@ -121,6 +133,8 @@ def assessment_json(session: Session, assessment_id: int) -> Optional[Dict[str, 
         "disposition": assessment.disposition,
         "answers": assessment.answers,
         "result": assessment.result,
+        "findings": [finding_fields(f) for f in session.scalars(
+            sa.select(GaitFinding).where(GaitFinding.assessment_id == assessment.id).order_by(GaitFinding.id))],
     }
 
 

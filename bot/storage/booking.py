@@ -17,9 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.clinic import Clinic
+from bot.clinic import Clinic, default_clinic
 from bot.clinic import Location as LocationConfig
-from bot.notify.outbox import enqueue
+from bot.storage.outbox import enqueue, queue_patient_messages
 from bot.storage.models import CANCELLED, CONFIRMED, REQUESTED, Assessment, Booking, Location, Slot, utcnow
 from bot.storage.validation import InvalidInput, validate_email, validate_name, validate_phone
 
@@ -220,11 +220,16 @@ def book_slot(
     *,
     status: str = CONFIRMED,
     now: Optional[datetime] = None,
+    telegram_chat_id: Optional[str] = None,
+    reminders: bool = True,
+    clinic: Optional[Clinic] = None,
 ) -> Booking:
     """Book a slot for a patient and queue the clinic's notification, in the caller's transaction.
 
-    Links the conversation's latest assessment. Raises InvalidInput (bad name or
-    contact), SlotUnavailable (blocked, past, unknown) or SlotTaken (booked by someone else).
+    Links the conversation's latest assessment. The patient's confirmation (e-mail with
+    .ics, and/or the Telegram chat `telegram_chat_id`) and reminder are queued too;
+    `reminders=False` books without reminders. Raises InvalidInput (bad name or contact),
+    SlotUnavailable (blocked, past, unknown) or SlotTaken (booked by someone else).
     """
     if status not in (REQUESTED, CONFIRMED):
         raise ValueError(f"a new booking is {REQUESTED!r} or {CONFIRMED!r}, not {status!r}")
@@ -236,9 +241,11 @@ def book_slot(
         slot=slot, status=status, patient_name=name, phone=phone, email=email, channel=channel,
         conversation_id=conversation_id, assessment_id=latest_assessment_id(session, conversation_id),
         calendar_token=secrets.token_urlsafe(24), created_at=now, updated_at=now,
+        telegram_chat_id=str(telegram_chat_id) if telegram_chat_id else None, reminders_opt_out=not reminders,
     )
     _save_or_slot_taken(session, booking, slot_id)
     enqueue(session, "booking_created", booking=booking)
+    queue_patient_messages(session, booking, clinic or default_clinic(), now)
     return booking
 
 
@@ -275,8 +282,15 @@ def confirm_booking(session: Session, booking_id: int, now: Optional[datetime] =
     return booking
 
 
-def move_booking(session: Session, booking_id: int, new_slot_id: int, now: Optional[datetime] = None) -> Booking:
-    """Move an active booking to another free slot; on SlotTaken the booking keeps its old slot."""
+def move_booking(
+    session: Session, booking_id: int, new_slot_id: int, now: Optional[datetime] = None,
+    clinic: Optional[Clinic] = None,
+) -> Booking:
+    """Move an active booking to another free slot; on SlotTaken the booking keeps its old slot.
+
+    The patient gets a new confirmation and a reminder for the new time; the old
+    time's reminder is skipped when it falls due (its for_starts_at no longer matches).
+    """
     now = now or utcnow()
     booking = _active_booking(session, booking_id)
     if booking.slot_id == new_slot_id:
@@ -292,6 +306,7 @@ def move_booking(session: Session, booking_id: int, new_slot_id: int, now: Optio
             raise SlotTaken(new_slot_id) from None
         raise
     enqueue(session, "booking_moved", booking=booking)
+    queue_patient_messages(session, booking, clinic or default_clinic(), now)
     return booking
 
 

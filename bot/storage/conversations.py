@@ -9,6 +9,7 @@ name, contact, conversation id or health data.
 from __future__ import annotations
 
 import copy
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, Optional
@@ -16,7 +17,7 @@ from typing import Any, Dict, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.notify.outbox import enqueue
+from bot.storage.outbox import enqueue
 from bot.storage.booking import cancel_booking
 from bot.storage.models import DONE, Assessment, Booking, CallbackRequest, utcnow
 from bot.storage.validation import validate_name, validate_phone
@@ -85,6 +86,7 @@ def forget_conversation(session: Session, conversation_id: str, now: Optional[da
             cancel_booking(session, booking.id, now=now)
             cancelled += 1
         booking.patient_name, booking.phone, booking.email = FORGOTTEN_NAME, None, None
+        booking.telegram_chat_id, booking.manage_secret = None, secrets.token_urlsafe(24)  # old links stop working
         booking.conversation_id, booking.assessment_id, booking.updated_at = None, None, now
     session.flush()
     callbacks = session.execute(

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.storage.engine import make_engine, redacted
 
@@ -39,14 +39,34 @@ def current_revision(engine: Engine) -> Optional[str]:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> None:
+    """Switch SQLite's foreign keys outside any transaction (inside one the PRAGMA is ignored)."""
+    cursor = connection.connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    cursor.close()
+
+
 def upgrade(url: Optional[str] = None, revision: str = "head") -> None:
-    """Bring the database at `url` (default DATABASE_URL) up to `revision`, in one transaction."""
+    """Bring the database at `url` (default DATABASE_URL) up to `revision`, in one transaction.
+
+    On SQLite, batch migrations rebuild a table by copying it and dropping the old one;
+    with foreign keys on, that drop would cascade (e.g. delete the outbox rows of every
+    booking). So they are off during the migration and checked before it commits.
+    """
     engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
     try:
-        with engine.begin() as connection:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migration left rows whose foreign keys point nowhere; rolled back")
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
     finally:
         engine.dispose()
 

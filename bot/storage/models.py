@@ -1,4 +1,4 @@
-"""The clinic database: locations, slots, bookings, assessments, callbacks, staff, outbox.
+"""The clinic database: locations, slots, bookings, assessments, findings, callbacks, staff, outbox.
 
 Times are stored in UTC and always come back timezone-aware, on SQLite as on
 PostgreSQL, so slot arithmetic never mixes naive and aware datetimes. Double
@@ -7,6 +7,7 @@ booking that is not cancelled per slot.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
@@ -26,8 +27,13 @@ Base = declarative_base(metadata=sa.MetaData(naming_convention=NAMING))
 REQUESTED, CONFIRMED, CANCELLED = "requested", "confirmed", "cancelled"
 BOOKING_STATUSES = (REQUESTED, CONFIRMED, CANCELLED)
 OPEN, DONE = "open", "done"
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-NOTIFICATION_KINDS = ("booking_created", "booking_cancelled", "booking_moved", "callback_requested")
+PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
+NOTIFICATION_STATUSES = (PENDING, SENT, FAILED, SKIPPED)
+CLINIC_KINDS = ("booking_created", "booking_cancelled", "booking_moved", "callback_requested")
+PATIENT_KINDS = ("patient_confirmation", "reminder")  # addressed to the patient, not the clinic
+NOTIFICATION_KINDS = CLINIC_KINDS + PATIENT_KINDS
+ATTENDED, NO_SHOW = "attended", "no_show"
+FOOT_POSTURES = ("overpronation", "neutral", "oversupination")
 
 
 def utcnow() -> datetime:
@@ -99,6 +105,7 @@ class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
         sa.CheckConstraint(_one_of("status", BOOKING_STATUSES), name="status"),
+        sa.CheckConstraint(f"attendance IS NULL OR {_one_of('attendance', (ATTENDED, NO_SHOW))}", name="attendance"),
         sa.Index(
             "uq_bookings_active_slot", "slot_id", unique=True,
             postgresql_where=sa.text("status <> 'cancelled'"),
@@ -115,16 +122,54 @@ class Booking(Base):
     conversation_id = sa.Column(sa.String(255), index=True)
     assessment_id = sa.Column(sa.Integer, sa.ForeignKey("assessments.id", ondelete="SET NULL"))
     calendar_token = sa.Column(sa.String(64), nullable=False, unique=True)
+    # The patient's own links and Telegram buttons: "<id>.<secret>", checked in constant time.
+    manage_secret = sa.Column(sa.String(64), nullable=False, default=lambda: secrets.token_urlsafe(24))
+    telegram_chat_id = sa.Column(sa.String(32))  # set when the patient booked in a Telegram chat
+    reminders_opt_out = sa.Column(sa.Boolean, nullable=False, default=False)
+    patient_confirmed_at = sa.Column(UTCDateTime)
+    attendance = sa.Column(sa.String(12))  # attended / no_show, set by staff after the slot
     sequence = sa.Column(sa.Integer, nullable=False, default=0)  # iCalendar SEQUENCE: bumped on change
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     cancelled_at = sa.Column(UTCDateTime)
     slot = relationship(Slot, lazy="joined", innerjoin=True)
     assessment = relationship(Assessment)
+    finding = relationship("GaitFinding", uselist=False, back_populates="booking")
 
     @property
     def is_active(self) -> bool:
         return self.status != CANCELLED
+
+    @property
+    def manage_token(self) -> str:
+        """The token in the patient's links and buttons (the id finds the row, the secret proves it)."""
+        return f"{self.id}.{self.manage_secret}"
+
+
+class GaitFinding(Base):
+    """What the podiatrist found at the gait analysis; with the assessment it calibrates the score."""
+
+    __tablename__ = "gait_findings"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("foot_posture", FOOT_POSTURES), name="foot_posture"),
+        sa.CheckConstraint("fpi_left BETWEEN -12 AND 12 AND fpi_right BETWEEN -12 AND 12", name="fpi_range"),
+    )
+    id = sa.Column(sa.Integer, primary_key=True)
+    booking_id = sa.Column(sa.Integer, sa.ForeignKey("bookings.id", ondelete="CASCADE"), nullable=False, unique=True)
+    assessment_id = sa.Column(sa.Integer, sa.ForeignKey("assessments.id", ondelete="SET NULL"), index=True)
+    fpi_left = sa.Column(sa.Integer, nullable=False)  # Foot Posture Index (FPI-6), -12..+12
+    fpi_right = sa.Column(sa.Integer, nullable=False)
+    foot_posture = sa.Column(sa.String(16), nullable=False)
+    orthotics = sa.Column(sa.Boolean, nullable=False)
+    note = sa.Column(sa.Text, nullable=False, default="")
+    recorded_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    booking = relationship(Booking, back_populates="finding")
+    assessment = relationship(Assessment)
+
+    @property
+    def foot_mechanics(self) -> bool:
+        """The outcome calibration counts: a non-neutral foot posture or orthotics prescribed."""
+        return self.foot_posture != "neutral" or self.orthotics
 
 
 class CallbackRequest(Base):
@@ -173,7 +218,7 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        sa.CheckConstraint(_one_of("status", (PENDING, SENT, FAILED)), name="status"),
+        sa.CheckConstraint(_one_of("status", NOTIFICATION_STATUSES), name="status"),
         sa.CheckConstraint(_one_of("kind", NOTIFICATION_KINDS), name="kind"),
         sa.Index("ix_notifications_due", "status", "next_attempt_at"),
     )
@@ -184,6 +229,7 @@ class Notification(Base):
     status = sa.Column(sa.String(8), nullable=False, default=PENDING)
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     next_attempt_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
+    for_starts_at = sa.Column(UTCDateTime)  # a reminder's appointment time: a moved booking skips it
     delivered = sa.Column(sa.String(64), nullable=False, default="")
     last_error = sa.Column(sa.String(200))
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)

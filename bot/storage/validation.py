@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+import phonenumbers
+
 
 class InvalidInput(ValueError):
     """What the patient typed cannot be used; `message` is written for the patient."""
@@ -22,6 +24,8 @@ class InvalidInput(ValueError):
 NAME_EXAMPLE = "Jane Smith"
 PHONE_EXAMPLE = "(212) 555-0142"
 EMAIL_EXAMPLE = "jane.smith@example.com"
+DEFAULT_REGION = "US"
+"""The clinic's country: a number without +country code is read as a number there."""
 
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*$")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
@@ -42,26 +46,25 @@ def validate_name(text: str) -> str:
 
 
 def validate_phone(text: str) -> str:
-    """A US number (10 digits, optional leading 1) or an international +-number, as E.164."""
+    """A phone number valid for its country (US when no +country code is given), as E.164.
+
+    The checking is Google's libphonenumber (the `phonenumbers` package), which knows
+    every country's numbering plan.
+    """
     raw = str(text or "").strip()
-    digits = re.sub(r"\D", "", raw)
     problem = (
         f"That doesn't look like a phone number. Please type it with the area code, "
         f"e.g. {PHONE_EXAMPLE} or +1 212 555 0142."
     )
     if not _PHONE_CHARS.match(raw):
         raise InvalidInput(problem)
-    international = raw.startswith("+") and not digits.startswith("1")
-    if international:
-        if not 8 <= len(digits) <= 15:
-            raise InvalidInput(problem)
-        return f"+{digits}"
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    # North American numbers: area code and exchange start with 2-9.
-    if len(digits) != 10 or digits[0] in "01" or digits[3] in "01":
+    try:
+        number = phonenumbers.parse(raw, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise InvalidInput(problem) from None
+    if not phonenumbers.is_valid_number(number):
         raise InvalidInput(problem)
-    return f"+1{digits}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def validate_email(text: str) -> str:
@@ -90,9 +93,10 @@ def parse_contact(text: str) -> Contact:
 
 
 def format_phone(e164: Optional[str]) -> str:
-    """+12125550142 → (212) 555-0142; other countries stay in E.164."""
+    """+12125550142 → (212) 555-0142; other countries in their international form."""
     if not e164:
         return ""
-    if e164.startswith("+1") and len(e164) == 12:
-        return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
-    return e164
+    number = phonenumbers.parse(e164, None)
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style)

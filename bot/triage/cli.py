@@ -7,9 +7,11 @@
     vignettes FILE                  the vignette figures
     interview-stats FILE            every vignette through the interview: questions asked
     doc-tables                      the tables of docs/clinical-model.md, from the model
+    calibrate [--findings F] [--out D]  fit the score's weights to recorded gait findings (the clinic
+                                    database, or JSON lines F) and write a proposed model + diff to D
 
 Exit codes: 0 done, 1 a requirement failed (an emergency vignette not safe, the
-interview disagreeing with assess), 2 invalid input.
+interview disagreeing with assess), 2 invalid input, 3 too little data to calibrate.
 """
 from __future__ import annotations
 
@@ -19,15 +21,18 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
+from .calibrate import fit_weights, read_records, write_proposal
 from .doc_tables import all_rows
 from .engine import assess
 from .explain import explain
 from .interview import next_question
 from .keys import InvalidAnswers
+from .model import live_model_file
 from .stats import report as stats_report, run_all
 from .vignettes import evaluate, load_vignettes, report
 
 INVALID_INPUT = 2
+TOO_LITTLE_DATA = 3
 
 
 def main(argv: Optional[Sequence[str]] = None, stdin: TextIO = sys.stdin,
@@ -40,6 +45,11 @@ def main(argv: Optional[Sequence[str]] = None, stdin: TextIO = sys.stdin,
     next_cmd = commands.add_parser("next", help="the next interview question for the answers on stdin")
     next_cmd.add_argument("--file", type=Path, help="read the input from this file instead of stdin")
     commands.add_parser("doc-tables", help="print the tables of docs/clinical-model.md from the model")
+    calibrate_cmd = commands.add_parser("calibrate", help="propose score weights fitted to recorded gait findings")
+    calibrate_cmd.add_argument("--findings", type=Path, help="JSON lines of answers and findings (default: the "
+                                                             "clinic database, DATABASE_URL)")
+    calibrate_cmd.add_argument("--out", type=Path, default=Path("var/calibration"), help="where to write the proposal")
+    calibrate_cmd.add_argument("--min-epv", type=float, default=10.0, help="events needed per fitted answer cell")
     for name, text in (("vignettes", "run a vignette file and print the figures"),
                        ("interview-stats", "run every vignette through the interview and count the questions")):
         commands.add_parser(name, help=text).add_argument("file", type=Path)
@@ -48,6 +58,8 @@ def main(argv: Optional[Sequence[str]] = None, stdin: TextIO = sys.stdin,
         if args.command == "doc-tables":
             print(all_rows(), file=stdout)
             return 0
+        if args.command == "calibrate":
+            return _calibrate(args, stdout)
         if args.command == "vignettes":
             _, figures = evaluate(load_vignettes(args.file))
             print(report(figures), file=stdout)
@@ -93,3 +105,20 @@ def _next(data: object) -> dict:
         return {"question": question.to_dict()}
     result = assess(answers).to_dict()
     return {key: result[key] for key in ("disposition", "likelihood", "reasons")}
+
+
+def _calibrate(args: argparse.Namespace, stdout: TextIO) -> int:
+    """Fit, report, and write the proposal for clinical review; never the live model."""
+    if args.findings:
+        records = read_records(args.findings)
+    else:
+        from bot.storage.findings import calibration_records  # the database only when asked for
+        records = calibration_records()
+    fit = fit_weights(records, min_epv=args.min_epv)
+    print(fit.message, file=stdout)
+    if not fit.conclusive:
+        return TOO_LITTLE_DATA
+    proposed, diff = write_proposal(fit, args.out, live_model_file())
+    print(f"Proposed model: {proposed}\nDiff for clinical review: {diff}\n"
+          f"The live model ({live_model_file()}) is unchanged.", file=stdout)
+    return 0

@@ -467,5 +467,10 @@ def _bands(spec: KeySpec, node: Node) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-MODEL: Model = load_model(Path(os.environ.get(MODEL_FILE_ENV) or DEFAULT_MODEL_FILE))
+def live_model_file() -> Path:
+    """The model file in use: TRIAGE_MODEL_FILE, else model.yml next to this module."""
+    return Path(os.environ.get(MODEL_FILE_ENV) or DEFAULT_MODEL_FILE)
+
+
+MODEL: Model = load_model(live_model_file())
 """The model in use, loaded at import; TRIAGE_MODEL_FILE points at a clinic's own copy."""

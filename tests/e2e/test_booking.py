@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from bot.storage.booking import book_slot
 from bot.storage.engine import make_engine, make_sessionmaker, session_scope
 from bot.storage.models import Assessment, Booking
-from tests.e2e.patient import Patient, asked_key, buttons, texts
-from tests.e2e.test_conversation import KNEE_WITH_FOOT_SIGNS
+from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS, Patient, buttons, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +25,8 @@ def clinic_db(rasa_stack):
 
 def eligible_patient(rasa_stack) -> Patient:
     patient = Patient(rasa_stack, f"book-{uuid.uuid4().hex[:10]}", KNEE_WITH_FOOT_SIGNS)
-    replies = patient.answer_until_done(patient.start())
+    patient.start()
+    replies = patient.answer_until_result()
     assert "Would you like to book a gait analysis?" in texts(replies), "\n".join(patient.transcript)
     return patient
 
@@ -115,5 +115,29 @@ def test_booking_before_any_triage_runs_the_triage_first(rasa_stack):
     patient = Patient(rasa_stack, f"book-{uuid.uuid4().hex[:10]}", {})
     replies = patient.say("I'd like to book a gait analysis")
     assert "not a doctor" in " ".join(texts(replies))
-    replies = patient.say("/affirm")
-    assert asked_key(replies) == "pain_location"
+    patient.say("/affirm")
+    assert patient.open_question == "where"
+
+
+ORDINARY_NAMES = [
+    "Tom Hart", "Grace Hope", "Will Strong", "Joy Walker", "Bill Payne", "Rich Young", "Mark Stopper",
+    "Art Restart", "Faith Love", "Harry Potter", "Chuck Norris", "Hope", "Dan Noh", "Summer Day", "May June",
+    "Rose Thanks", "Jesús García", "Zoë O'Neill", "Anne-Marie Dubois", "Nguyễn Văn An", "Li Wei", "Bob",
+    "Grant Wish", "Helen Back", "Bond James",
+]
+
+
+def test_ordinary_names_are_taken_as_names(rasa_stack):
+    """A name is the answer to "what name should we ask for?", whatever the classifier thinks it is."""
+    patient = eligible_patient(rasa_stack)
+    patient.say("yes")
+    replies = patient.say("midtown")
+    replies = patient.say(buttons(replies)[0]["payload"])
+    for name in ORDINARY_NAMES:
+        assert patient.slot("requested_slot") == "patient_name", patient.last_lines()
+        patient.say(name)
+        assert patient.slot("patient_name") == name, patient.last_lines()
+        patient.say("jane.smith@example.com")
+        assert patient.slot("requested_slot") == "booking_confirmed", patient.last_lines()
+        patient.say("change my details")
+    assert patient.slot("consent") is True and patient.slot("disposition") == "gait_analysis"

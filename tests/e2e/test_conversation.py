@@ -1,4 +1,4 @@
-"""The triage conversation end to end: REST → Rasa → action server → triage engine → tracker."""
+"""The conversation end to end over REST: real Rasa and action servers, the trained model."""
 from __future__ import annotations
 
 import uuid
@@ -6,177 +6,176 @@ import uuid
 import pytest
 
 from bot.clinic import load_clinic
-from bot.triage import why_we_ask
-from tests.e2e.patient import NO_RED_FLAGS, Patient, asked_key, buttons, texts
+from bot.conversation.message import answer_text
+from bot.conversation.state import BOOKING_OFFER, CONSENT, SUMMARY
+from bot.triage import advice, question_by_id, why_we_ask
+from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS, Patient, buttons, checklists, texts
+from tests.support.answering import payload_for
 
 pytestmark = pytest.mark.e2e
 
-KNEE_WITH_FOOT_SIGNS = {
-    **NO_RED_FLAGS,
-    "pain_location": "my knee",
-    "pain_side": "my left one",
-    "duration_weeks": "about 3 months",
-    "pain_severity": "6/10",
-    "worse_walking": "yeah mostly when I walk to work",
-    "front_knee_pain": "yes, around the kneecap",
-    "heel_arch_pain": "/affirm",
-    "flat_feet": "/affirm",
-    "high_arches": "/deny",
-    "worse_footwear": "/affirm",
-    "insoles_tried": '/inform{"insoles_tried": "none"}',
-    "on_feet_job": "/affirm",
-    "age": "45",
-}
 
-
-def new_sender() -> str:
-    return f"test-{uuid.uuid4().hex[:12]}"
+def new_patient(stack, answers=KNEE_WITH_FOOT_SIGNS) -> Patient:
+    return Patient(stack, f"conv-{uuid.uuid4().hex[:12]}", answers)
 
 
 def test_greeting_introduces_the_assistant_and_asks_consent(rasa_stack):
-    replies = rasa_stack.say(new_sender(), "hello")
+    patient = new_patient(rasa_stack)
+    replies = patient.say("hello")
     said = " ".join(texts(replies))
-    assert "Center for Podiatric Care and Sports Medicine" in said
-    assert "not a doctor" in said
-    assert {b["payload"] for b in buttons(replies)} == {"/affirm", "/deny"}
-
-
-def test_consent_leads_to_the_location_question_with_buttons(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
-    replies = patient.start()
-    assert asked_key(replies) == "pain_location"
-    assert [b["title"] for b in buttons(replies)] == ["Lower back", "Knee", "Both", "Somewhere else"]
-    assert rasa_stack.slot(patient.sender, "consent") is True
+    assert load_clinic().name in said and "not a doctor" in said
+    assert patient.open_question == CONSENT
+    assert [b["title"] for b in buttons(replies)] == ["Yes, that's OK", "No thanks"]
 
 
 def test_without_consent_no_health_question_is_asked(rasa_stack):
-    sender = new_sender()
-    rasa_stack.say(sender, "hi")
-    replies = rasa_stack.say(sender, "no thanks")
+    patient = new_patient(rasa_stack)
+    patient.say("my knee hurts")
+    replies = patient.say("no thanks")
+    assert patient.slot("consent") is False and patient.open_question is None
+    assert load_clinic().phone in " ".join(texts(replies))
+    assert patient.slot("answers") in (None, {})
+
+
+def test_what_the_first_message_says_is_never_asked(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start("my left knee hurts when I walk to work")
+    assert patient.slot("answers")["pain_location"] == "knee"
+    seen = []
+    for _ in range(40):
+        open_question = patient.open_question
+        if open_question in (None, BOOKING_OFFER, SUMMARY):
+            break
+        seen.append(open_question)
+        patient.say(payload_for(open_question, patient.answers, patient.slot("open_question_keys") or ()))
+    assert "where" not in seen
+
+
+def test_a_checklist_is_one_message_with_numbered_items_and_a_structured_block(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    replies = patient.say(answer_text("where", option=1))
+    assert patient.open_question == "emergency_signs"
+    [checklist] = checklists(replies)
+    assert checklist["q"] == "emergency_signs" and len(checklist["items"]) == 8
+    question = question_by_id("emergency_signs")
+    assert any(text.startswith(question.text) and "\n1. " in text for text in texts(replies))
+    assert {b["title"] for b in buttons(replies)} == {"None of these", "Not sure"}
+    assert patient.slot("open_question_keys") == list(question.keys)
+
+
+def test_buttons_lead_to_a_gait_analysis_result_and_the_booking_offer(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    replies = patient.answer_until_result()
     said = " ".join(texts(replies))
-    assert "555" in said  # the clinic's phone number
-    assert asked_key(replies) is None
-    assert rasa_stack.slot(sender, "consent") is False
+    assert "likelihood" in said and "not a doctor" in said
+    assert patient.slot("disposition") == "gait_analysis" and patient.open_question == BOOKING_OFFER
+    assert patient.messages <= 12, patient.last_lines(40)
 
 
-def test_free_text_and_buttons_reach_a_gait_analysis_outcome(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), KNEE_WITH_FOOT_SIGNS)
-    final = patient.answer_until_done(patient.start())
-    tracker = rasa_stack.tracker(patient.sender)
-    slots = tracker["slots"]
-    assert slots["disposition"] == "gait_analysis", "\n".join(patient.transcript)
-    assert slots["pain_location"] == "knee"
-    assert slots["duration_weeks"] == 13
-    assert slots["pain_severity"] is None, "severity only matters for pain under two weeks"
-    assert slots["flat_feet"] is True
-    said = " ".join(texts(final))
-    assert "gait analysis" in said.lower() and "not a doctor" in said
+def test_free_text_answers_reach_the_result(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start("my knees hurt")
+    for _ in range(30):
+        open_question = patient.open_question
+        if open_question in (None, BOOKING_OFFER):
+            break
+        reply = {"emergency_signs": "none", "injury_infection": "no to all", "same_day_signs": "nope",
+                 "points_away": "none of these", "duration": "about 6 months", "age": "I'm 41",
+                 "severity": "5", "worse_walking": "yes", "foot_signs": "1", "insoles": "no",
+                 SUMMARY: "yes that's right"}.get(open_question, "no")
+        patient.say(reply)
+    assert patient.slot("disposition") in ("gait_analysis", "consult"), patient.last_lines(30)
 
 
-def test_red_flag_in_the_first_message_gives_emergency_advice(rasa_stack):
-    sender = new_sender()
-    replies = rasa_stack.say(sender, "my back hurts and I can't feel my inner thighs")
+def test_a_red_flag_in_the_first_message_is_answered_in_that_turn(rasa_stack):
+    patient = new_patient(rasa_stack)
+    replies = patient.say("my back hurts and I have lost control of my bladder")
+    assert advice("emergency") in " ".join(texts(replies))
+    assert patient.slot("disposition") == "emergency"
+
+
+def test_a_red_flag_mid_interview_in_words_ends_it_with_advice(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    patient.say(answer_text("where", option=0))
+    replies = patient.say("actually I have a high fever and chills")
+    assert patient.slot("disposition") in ("urgent", "emergency")
+    assert "⚠️" in " ".join(texts(replies))
+
+
+def test_why_do_you_ask_explains_then_asks_again(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    replies = patient.say("why do you need to know that?")
+    said = texts(replies)
+    assert why_we_ask("where") in said
+    assert said[-1] == question_by_id("where").text and patient.open_question == "where"
+
+
+def test_a_question_in_between_is_answered_from_the_clinic_config(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    patient.say(answer_text("where", option=1))
+    replies = patient.say("what are your opening hours?")
     said = " ".join(texts(replies))
-    assert "911" in said
-    assert rasa_stack.slot(sender, "disposition") == "emergency"
-    assert asked_key(replies) is None
+    assert load_clinic().faq_answer("hours")[:40] in said
+    assert patient.open_question == "emergency_signs" and checklists(replies)
 
 
-def test_red_flag_mid_form_stops_the_triage(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
+@pytest.mark.parametrize("odd", ["🦶🦶🦶", "x" * 5000, "¿Dónde está la clínica?", "asdkjh qwpoe zzz", "  "])
+def test_odd_input_gets_an_answer_and_loses_nothing(rasa_stack, odd):
+    patient = new_patient(rasa_stack)
     patient.start()
-    replies = patient.say("knee")
-    assert asked_key(replies) == "rf_bladder_bowel"
-    replies = patient.say("no, but my knee is hot, red and swollen and I have a fever")
-    assert rasa_stack.slot(patient.sender, "disposition") == "emergency", "\n".join(patient.transcript)
-    assert asked_key(replies) is None
-    assert "911" in " ".join(texts(replies))
+    patient.say(answer_text("where", option=1))
+    before = patient.slot("answers")
+    replies = patient.say(odd)
+    assert texts(replies), "every message gets an answer"
+    assert patient.slot("answers") == before and patient.open_question == "emergency_signs"
+    if len(odd) > 1000:
+        assert "too long" in " ".join(texts(replies))
+    assert all(t != "You're welcome!" for t in texts(replies))
 
 
-def test_negated_red_flag_does_not_fire(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
+def test_a_correction_after_the_result_updates_it(rasa_stack):
+    patient = new_patient(rasa_stack)
     patient.start()
-    replies = patient.say("lower back")
-    key = asked_key(replies)
-    replies = patient.say("no, no numbness or anything like that")
-    assert rasa_stack.slot(patient.sender, key) is False
-    assert rasa_stack.slot(patient.sender, "disposition") is None
-    assert asked_key(replies) not in (None, key)
+    patient.answer_until_result()
+    replies = patient.say("actually it's my left knee only")
+    assert patient.slot("answers")["pain_side"] == "left"
+    assert "changed" in " ".join(texts(replies)) or "updated" in " ".join(texts(replies))
 
 
-def test_unclear_answer_is_re_asked_with_options(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
+def test_the_conversation_survives_a_rasa_restart(rasa_stack):
+    patient = new_patient(rasa_stack)
     patient.start()
-    replies = patient.say("purple")
-    assert "didn't catch" in " ".join(texts(replies))
-    assert asked_key(replies) == "pain_location"
-    assert rasa_stack.slot(patient.sender, "pain_location") is None
-
-
-def test_why_do_you_ask_explains_then_returns_to_the_question(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
-    patient.start()
-    key = asked_key(patient.say("knee"))
-    replies = patient.say("why do you ask?")
-    assert why_we_ask(key) in texts(replies)
-    assert asked_key(replies) == key
-
-
-def test_faq_during_the_screen_answers_from_the_clinic_config_then_returns(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
-    patient.start()
-    key = asked_key(patient.say("lower back"))
-    replies = patient.say("what is a gait analysis?")
-    assert load_clinic().faq.gait_analysis in texts(replies)
-    assert asked_key(replies) == key
-
-
-def test_changing_an_answer_after_the_outcome_updates_the_result(rasa_stack):
-    answers = {**KNEE_WITH_FOOT_SIGNS, "pain_location": "lower back"}
-    patient = Patient(rasa_stack, new_sender(), answers)
-    patient.answer_until_done(patient.start())
-    assert rasa_stack.slot(patient.sender, "pain_location") == "lower_back"
-    replies = patient.say("actually it's both knees")
-    patient.answer_until_done(replies)
-    slots = rasa_stack.tracker(patient.sender)["slots"]
-    assert slots["pain_location"] == "knee"
-    assert slots["pain_side"] == "both"
-    assert slots["rf_hot_swollen_knee"] is False  # the knee questions were asked after the change
-    assert slots["disposition"] == "gait_analysis"
-
-
-def test_conversation_survives_a_rasa_restart(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), {})
-    patient.start()
-    key = asked_key(patient.say("knee"))
+    patient.say(answer_text("where", option=1))
     rasa_stack.restart_rasa()
-    replies = patient.say("no")
-    assert rasa_stack.slot(patient.sender, key) is False
-    assert asked_key(replies) not in (None, key, "pain_location")
+    patient.say(answer_text("emergency_signs", none=True))
+    assert patient.slot("answers")["rf_bladder_bowel"] is False
+    assert patient.open_question == "injury_infection"
 
 
-def test_forget_me_deletes_the_conversation(rasa_stack):
-    patient = Patient(rasa_stack, new_sender(), KNEE_WITH_FOOT_SIGNS)
-    patient.answer_until_done(patient.start())
-    replies = patient.say("please delete my data")
-    assert {b["payload"] for b in buttons(replies)} >= {"/affirm", "/deny"}
+def test_start_over_is_confirmed_first_and_then_begins_again(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    patient.say(answer_text("where", option=1))
+    replies = patient.say("start over")
+    assert patient.slot("pending_request") == "start_over" and patient.slot("answers")
+    assert {b["payload"] for b in buttons(replies)} == {"/affirm", "/deny"}
+    replies = patient.say("/affirm")
+    assert patient.open_question == CONSENT and not patient.slot("answers")
+    assert "start over" in " ".join(texts(replies))
+
+
+def test_forget_me_deletes_the_conversation_after_confirmation(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+    patient.answer_until_result()
+    patient.say("please delete my data")
     replies = patient.say("/affirm")
     assert "deleted" in " ".join(texts(replies))
     tracker = rasa_stack.tracker(patient.sender)
     assert tracker["slots"].get("consent") is None
     assert all(e.get("event") != "user" for e in tracker["events"]), "old messages are still stored"
-
-
-@pytest.mark.parametrize("odd", ["", "🦶🦶🦶", "x" * 20000, "¿Dónde está la clínica?", "asdkjh qwpoe zzz"])
-def test_odd_input_gets_an_answer_and_loses_nothing(rasa_stack, odd):
-    patient = Patient(rasa_stack, new_sender(), {})
-    patient.start()
-    key = asked_key(patient.say("knee"))
-    replies = patient.say(odd)
-    if odd:
-        assert texts(replies), "every non-empty message gets an answer"
-    assert rasa_stack.slot(patient.sender, "pain_location") == "knee"
-    assert rasa_stack.slot(patient.sender, key) is None
-    replies = patient.say("/deny")
-    assert rasa_stack.slot(patient.sender, key) is False
-    assert asked_key(replies) not in (None, key)

@@ -46,10 +46,21 @@ def test_a_red_flag_overrides_the_intent_and_adds_red_flag_entities(tmp_path):
     assert ("side", "left") in rules and ("body_part", "knee") in rules
 
 
-def test_a_negated_red_flag_keeps_the_classifiers_intent(tmp_path):
-    [processed] = make(tmp_path).process([classified("no numbness and I don't have a fever, my knee hurts")])
+def test_a_denied_red_flag_keeps_the_intent_and_adds_denied_red_flag_entities(tmp_path):
+    text = "no numbness and I don't have a fever, my knee hurts"
+    [processed] = make(tmp_path).process([classified(text)])
     assert processed.get("intent") == {"name": "describe_pain", "confidence": 0.8}
-    assert [e["entity"] for e in processed.get("entities")] == ["body_part"]
+    entities = processed.get("entities")
+    assert [(e["entity"], e["value"]) for e in entities] == [
+        ("body_part", "knee"), ("denied_red_flag", "rf_saddle_numbness"), ("denied_red_flag", "rf_fever")]
+    assert [text[e["start"] : e["end"]] for e in entities[1:]] == ["numbness", "fever"]
+
+
+def test_reported_and_denied_flags_in_one_message(tmp_path):
+    [processed] = make(tmp_path).process([classified("NO FEVER BUT I CANT FEEL MY BUM")])
+    assert processed.get("intent")["name"] == RED_FLAG_INTENT
+    assert [(e["entity"], e["value"]) for e in processed.get("entities") if "red_flag" in e["entity"]] == [
+        ("denied_red_flag", "rf_fever"), ("red_flag", "rf_saddle_numbness")]
 
 
 def test_rule_entities_are_appended_to_earlier_extractors(tmp_path):
@@ -139,4 +150,5 @@ def test_a_trained_model_with_the_blank_spacy_pipeline_reports_red_flags(tmp_pat
 
     plain = asyncio.run(agent.parse_message("my left knee hurts, no fever"))
     assert plain["intent"]["name"] != RED_FLAG_INTENT
-    assert [(e["entity"], e["value"]) for e in plain["entities"]] == [("side", "left"), ("body_part", "knee")]
+    assert [(e["entity"], e["value"]) for e in plain["entities"]] == [
+        ("side", "left"), ("body_part", "knee"), ("denied_red_flag", "rf_fever")]

@@ -22,6 +22,10 @@ def test_macros_and_groups_expand_to_every_alternative():
     assert expand_macros("x (y)? z", MACROS) == ["x y z", "x z"]
 
 
+def test_groups_inside_a_macro_alternative_expand_too():
+    assert expand_macros("$m x", {"m": ["(a, b) c", "d"]}) == ["a c x", "b c x", "d x"]
+
+
 def test_words_sets_regex_and_gaps_match():
     assert spans(["@side knee"], "my left knee") == ["left knee"]
     assert spans(["@numb _{0,2} groin"], "numbness in my groin") == ["numbness in my groin"]

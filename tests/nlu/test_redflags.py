@@ -4,10 +4,12 @@ import copy
 import pytest
 import yaml
 
+from bot.nlu.patterns import PatternError
 from bot.nlu.redflags import (
     PATTERN_FILE,
     RED_FLAG_IDS,
     RedFlagDetector,
+    denied_red_flags,
     detect_red_flags,
     positive_red_flags,
 )
@@ -15,8 +17,110 @@ from bot.nlu.pipeline import blank_english
 from bot.triage.model import MODEL
 
 
-def test_flag_ids_are_the_triage_engines():
-    assert set(RED_FLAG_IDS) <= {key for key in MODEL.keys if key.startswith("rf_")}
+def test_flag_ids_are_the_triage_engines_and_the_pattern_files():
+    model_flags = {key for key, spec in MODEL.keys.items() if key.startswith("rf_") and not spec.retired}
+    assert set(RED_FLAG_IDS) == model_flags and len(RED_FLAG_IDS) == 19
+    assert set(_spec()["flags"]) == model_flags
+
+
+# One or two lay phrasings per model key, with the v2 meanings of bot/triage/model.yml.
+EVERY_KEY = [
+    ("peed my pants at work today", {"rf_bladder_bowel"}),
+    ("I haven't been able to go to the toilet for two days", {"rf_bladder_bowel"}),
+    ("my bum is numb", {"rf_saddle_numbness"}),
+    ("can't feel when I wipe", {"rf_saddle_numbness"}),
+    ("since the back pain i can't get an erection", {"rf_sexual_dysfunction"}),
+    ("leg no strong both", {"rf_leg_weakness"}),
+    ("my foot slaps the floor when i walk", {"rf_leg_weakness"}),
+    ("my calf is swollen and im short of breath", {"rf_calf_swelling", "rf_calf_tender"}),
+    ("my right calf is really tender and warm", {"rf_calf_tender"}),
+    ("my foot went cold and white all of a sudden", {"rf_cold_foot"}),
+    ("sudden tearing pain in my back", {"rf_chest_or_tearing_pain"}),
+    ("i have chest pain with this back pain", {"rf_chest_or_tearing_pain"}),
+    ("fell off a ladder at work this morning", {"rf_serious_trauma", "rf_trauma"}),
+    ("yesterday at football I landed on it and heard a pop, now it's huge", {"rf_trauma"}),
+    ("i cant walk since fall yesterday", {"rf_trauma", "rf_cannot_bear_weight"}),
+    ("I can only hop, cant put any weight on it", {"rf_cannot_bear_weight"}),
+    ("i feel hot and cold and shivery", {"rf_fever"}),
+    ("knee very hot and red and big", {"rf_hot_swollen_knee"}),
+    ("i'm diabetic and my foot is hot and puffy", {"rf_diabetic_hot_foot"}),
+    ("i have a sore on my foot that won't heal", {"rf_foot_wound"}),
+    ("my toe is going black", {"rf_foot_wound"}),
+    ("pain wakes me up every night", {"rf_night_pain"}),
+    ("my knee got stuck and i cant straighten it", {"rf_knee_locked"}),
+    ("pain shooting down both legs", {"rf_both_legs_pain"}),
+    ("lost 10 kilos without trying", {"rf_cancer_history"}),
+]
+
+
+def test_every_key_has_a_unit_example():
+    assert set().union(*(flags for _, flags in EVERY_KEY)) == set(RED_FLAG_IDS)
+
+
+@pytest.mark.parametrize("text, flags", EVERY_KEY)
+def test_every_key_fires_on_lay_phrasing(text, flags):
+    assert positive_red_flags(text) == flags
+
+
+@pytest.mark.parametrize(
+    "text, flags",
+    [
+        ("numbness down my right leg", set()),  # v2: numbness is not rf_leg_weakness
+        ("my calf is swollen", {"rf_calf_tender"}),  # no breathlessness: not rf_calf_swelling
+        ("I'm short of breath", set()),
+        ("I have diabetes and there's an ulcer on my foot", {"rf_foot_wound"}),
+        ("I fell 3 weeks ago and it still hurts", set()),  # rf_trauma: the last 7 days
+        ("car crash 3 weeks ago", {"rf_serious_trauma"}),
+        ("twisted my knee last month", set()),
+        ("my mum had cancer", set()),
+        ("what if my leg goes weak", set()),
+    ],
+)
+def test_v2_meanings(text, flags):
+    assert positive_red_flags(text) == flags
+
+
+@pytest.mark.parametrize(
+    "text, denied",
+    [
+        ("no numbness", {"rf_saddle_numbness"}),
+        ("I don't have a fever", {"rf_fever"}),
+        ("no bladder problems", {"rf_bladder_bowel"}),
+        ("none of those, no fever or chills", {"rf_fever"}),
+        ("no chest pain and no breathing problems", {"rf_chest_or_tearing_pain"}),
+        ("i havent fallen or hurt it", {"rf_trauma"}),
+        ("no numbness down there and no problems with the toilet", {"rf_saddle_numbness", "rf_bladder_bowel"}),
+        ("no numbness in my legs", set()),  # not the saddle area
+        ("my mom doesn't have cancer", set()),  # someone else
+        ("I'm not sure if I have a fever", set()),  # unsure is not a denial
+        ("I had a fever last year", set()),
+    ],
+)
+def test_denied_red_flags(text, denied):
+    assert denied_red_flags(text) == denied
+    assert positive_red_flags(text) == set()
+
+
+def test_a_flag_denied_and_reported_in_one_message_is_reported():
+    text = "no fever yesterday but now i have a fever"
+    assert positive_red_flags(text) == {"rf_fever"} and denied_red_flags(text) == set()
+    assert denied_red_flags("no fever but i cant feel my bum") == {"rf_fever"}
+
+
+@pytest.mark.parametrize(
+    "text, reported, denied",
+    [
+        ("NO NUMBNESS", set(), {"rf_saddle_numbness"}),
+        ("I DONT HAVE A FEVER", set(), {"rf_fever"}),
+        ("I DON'T HAVE A FEVER", set(), {"rf_fever"}),
+        ("NO FEVER, NO CHILLS", set(), {"rf_fever"}),
+        ("CANT WALK", {"rf_cannot_bear_weight"}, set()),
+        ("I CAN'T FEEL MY GROIN", {"rf_saddle_numbness"}, set()),
+        ("My Knee Is Hot And Swollen", {"rf_hot_swollen_knee"}, set()),
+    ],
+)
+def test_all_caps_and_title_case(text, reported, denied):
+    assert (positive_red_flags(text), denied_red_flags(text)) == (reported, denied)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +176,8 @@ def test_mentions_carry_flag_span_and_negation():
         ("I had a fever last year", "historical"),
         ("my mom had breast cancer", "other_person"),
         ("cancer runs in my family", "other_person"),
+        ("I fell 3 weeks ago", "not_recent"),
+        ("twisted my ankle last month", "not_recent"),
     ],
 )
 def test_context_qualifies_a_mention_without_negating_it(text, qualifier):
@@ -81,7 +187,7 @@ def test_context_qualifies_a_mention_without_negating_it(text, qualifier):
 
 def test_negation_scope_ends_at_but_and_at_a_new_statement():
     assert positive_red_flags("no fever but my knee is hot and swollen") == {"rf_hot_swollen_knee"}
-    assert positive_red_flags("no fever i cant feel my legs") == {"rf_leg_weakness"}
+    assert positive_red_flags("no fever my legs are weak") == {"rf_leg_weakness"}
     assert positive_red_flags("no numbness, but my leg keeps giving out") == {"rf_leg_weakness"}
 
 
@@ -114,6 +220,7 @@ def _spec():
         (lambda spec: spec["flags"]["rf_fever"].update(typo=True), "unknown keys \\['typo'\\]"),
         (lambda spec: spec["flags"]["rf_fever"].update(requires="nothing"), "unknown helper"),
         (lambda spec: spec["flags"]["rf_fever"].update(patterns=[]), "needs a list of patterns"),
+        (lambda spec: spec["flags"].update(rf_typo=spec["flags"]["rf_fever"]), "unknown \\['rf_typo'\\]"),
     ],
 )
 def test_a_bad_pattern_file_fails_loudly(change, message):
@@ -121,3 +228,33 @@ def test_a_bad_pattern_file_fails_loudly(change, message):
     change(spec)
     with pytest.raises(ValueError, match=message):
         RedFlagDetector(blank_english(), spec)
+
+
+@pytest.mark.parametrize(
+    "fragment, place",
+    [
+        ("context:\n  list_joiners: [or, no]", "list_joiners"),
+        ("sets:\n  negation: [no, never]", "@negation"),
+        ("macros:\n  neg: [no, never]", "\\$neg"),
+    ],
+)
+def test_a_bare_yaml_no_fails_loudly(fragment, place):
+    """YAML reads a bare `no` as false: the loader must say so, not drop or stringify it."""
+    spec = copy.deepcopy(_spec())
+    section, body = fragment.split(":\n", 1)
+    spec[section].update(yaml.safe_load(body))
+    if section != "context":
+        spec["flags"]["rf_fever"]["patterns"].append("$neg fever" if section == "macros" else "@negation fever")
+    with pytest.raises((ValueError, PatternError), match=place):
+        RedFlagDetector(blank_english(), spec)
+
+
+def test_the_pattern_file_has_no_yaml_booleans_in_word_lists():
+    def words(node):
+        if isinstance(node, dict):
+            return [w for value in node.values() for w in words(value)]
+        return [w for value in node for w in words(value)] if isinstance(node, list) else [node]
+
+    spec = _spec()
+    assert all(isinstance(w, str) for w in words({k: spec[k] for k in ("sets", "macros", "helpers")}))
+    assert all(isinstance(w, str) for w in words(spec["context"]) if not isinstance(w, int))

@@ -34,13 +34,14 @@ class Clock:
 
 @pytest.fixture
 def booking(factory, clinic):
-    """A booking with an assessment, plus a callback request whose reason is health text."""
+    """A booking (phone only, so no patient mail) with an assessment, and a callback request with health text."""
     with factory.begin() as session:
         ensure_slots(session, clinic, NOW)
         slot = available_slots(session, "midtown", NOW, limit=1)[0]
         save_assessment(session, "conv-1", "rest", {"pain_location": "knee", "note": HEALTH_TEXT},
                         {"disposition": "gait_analysis", "reasons": [{"text": HEALTH_TEXT}]})
-        booked = book_slot(session, slot.id, "Jane Smith", "2125550142", "jane@example.com", "rest", "conv-1", now=NOW)
+        booked = book_slot(session, slot.id, "Jane Smith", "2125550142", None, "rest", "conv-1", now=NOW,
+                           clinic=clinic)  # no e-mail: only the clinic is written to
         record_callback(session, "conv-2", "telegram", "John Doe", "2125550199", f"my {HEALTH_TEXT}")
     return booked
 

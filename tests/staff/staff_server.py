@@ -18,18 +18,23 @@ from tests.support.json_http import reply_json
 
 @contextmanager
 def serving(app: web.Application) -> Iterator[str]:
-    """The app's base URL while it serves real HTTP on 127.0.0.1."""
+    """The app's base URL while it serves real HTTP on 127.0.0.1, from a loop in its own thread
+    (so the caller's thread may run another loop, e.g. Playwright's)."""
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app)
     port = free_port()
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
+
+    def run(coroutine) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=30)
+
     try:
+        run(runner.setup())
+        run(web.TCPSite(runner, "127.0.0.1", port).start())
         yield f"http://127.0.0.1:{port}"
     finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        run(runner.cleanup())
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()

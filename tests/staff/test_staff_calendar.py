@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import requests
 
-from bot.staff.calendar import calendar_link
+from bot.calendar import calendar_link
 from bot.storage.booking import cancel_booking, move_booking
 from bot.storage.models import Booking
 

@@ -44,7 +44,9 @@ def test_booking_stores_normalised_contact_links_assessment_and_queues_notificat
     assert len(booking.calendar_token) >= 32
     # Readable after the session closed, for the bot's confirmation message.
     assert (booking.slot.id, booking.slot.location.name) == (slot_ids[0], "Midtown Manhattan")
-    assert _notifications(factory) == [("booking_created", booking.id, "pending")]
+    assert _notifications(factory) == [("booking_created", booking.id, "pending"),
+                                       ("patient_confirmation", booking.id, "pending"),
+                                       ("reminder", booking.id, "pending")]
 
 
 def test_second_booking_of_a_slot_raises_slot_taken_and_the_session_stays_usable(factory, slot_ids):

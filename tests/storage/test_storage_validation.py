@@ -64,5 +64,5 @@ def test_contact_answer_is_phone_or_email():
 
 def test_format_phone_for_people():
     assert format_phone("+12125550142") == "(212) 555-0142"
-    assert format_phone("+442079460958") == "+442079460958"
+    assert format_phone("+442079460958") == "+44 20 7946 0958"
     assert format_phone(None) == ""

@@ -12,7 +12,7 @@ from bot.channels.telegram.handlers import ALLOWED_UPDATES
 from bot.channels.telegram.settings import TelegramSettings
 
 CHAT = 31337
-MENU = ["start", "restart", "forget", "help"]
+MENU = ["start", "start_over", "forget", "help"]
 
 
 def test_set_webhook_registers_the_url_the_secret_and_the_menu(fake_api: FakeBotApi, tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """End to end: the real Rasa and action servers (tests/conftest.py), the fake Bot API.
 
 The conversation is driven from what the bot sends (its buttons), not from a
-script: tap "No" when offered (red-flag and yes/no questions), else the first
-button (consent, choices), type "skip" to a question without buttons.
+script: tap "No" or "None of these" when offered (red-flag, checklist and yes/no
+questions), else the first button (consent, choices), type "skip" to a question without buttons.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_start_over_the_webhook_greets_and_asks_for_consent_with_buttons(rasa_st
 
     consent = question(replies)
     assert consent.keyboard, [m.params["text"] for m in replies]
-    assert "/affirm" in callback_payloads(consent)
+    assert '/answer{"q":"consent","value":true}' in callback_payloads(consent)
     assert stack_api.calls_of("sendChatAction", patient.chat_id)[0].at < replies[0].at
     tracker = rasa_stack.tracker(str(patient.chat_id))
     assert tracker["latest_input_channel"] == "telegram"
@@ -105,9 +105,10 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
         if rasa_stack.slot(chat, "disposition"):
             break
         asked = question(replies)
-        seen_location_buttons |= any("lower_back" in payload for payload in callback_payloads(asked))
+        seen_location_buttons |= "Lower back" in titles(asked)
         if asked.keyboard:
-            answer = patient.tap(asked, "No" if "No" in titles(asked) else None)
+            offered = titles(asked)
+            answer = patient.tap(asked, next((t for t in ("No", "None of these") if t in offered), None))
         elif asked.params["text"].rstrip().endswith("?"):
             answer = patient.say("skip")
         else:

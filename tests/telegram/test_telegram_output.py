@@ -5,7 +5,7 @@ import asyncio
 import time
 from typing import Any, Awaitable, Callable
 
-from tg_channel_host import LONG_REPLY
+from tg_channel_host import CHECKLIST_ITEMS, LONG_REPLY, checklist_message
 from tg_fake_api import FakeBotApi
 
 from bot.channels.telegram.bot_api import webhook_application
@@ -142,3 +142,33 @@ def test_rest_replies_are_sent_like_webhook_replies(settings: TelegramSettings, 
     sent = fake_api.calls_of("sendMessage", int(CHAT))
     assert [call.params["text"] for call in sent] == ["Hello!", "Agree?"]
     assert sent[1].keyboard == [[{"text": "Yes", "callback_data": "/affirm"}]]
+
+
+def test_a_malformed_checklist_falls_back_to_its_numbered_text_and_buttons(
+    settings: TelegramSettings, fake_api: FakeBotApi
+) -> None:
+    message = checklist_message("rf_screen", "Do any of these apply?", CHECKLIST_ITEMS)
+    del message["custom"]["checklist"]["done"]
+
+    with_output(settings, lambda output: output.send_response(CHAT, message))
+
+    sent = fake_api.calls_of("sendMessage")
+    assert [call.params["text"] for call in sent] == [message["text"]]
+    assert [b["text"] for row in sent[0].keyboard for b in row] == ["None of these", "Not sure"]
+
+
+def test_rest_replies_drop_only_the_checklists_own_text_and_buttons(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
+    checklist = checklist_message("rf_screen", "Do any of these apply?", CHECKLIST_ITEMS)
+    consent = {"text": "Agree?", "buttons": [{"title": "Yes", "payload": "/affirm"}]}
+    replies = [  # as Rasa's REST channel splits two bot messages
+        {"recipient_id": CHAT, **consent},
+        {"recipient_id": CHAT, "custom": checklist["custom"]},
+        {"recipient_id": CHAT, "text": checklist["text"], "buttons": checklist["buttons"]},
+        {"recipient_id": CHAT, "custom": checklist["custom"]},
+    ]
+
+    with_output(settings, lambda output: output.send_rest_replies(CHAT, replies))
+
+    assert [call.params["text"] for call in fake_api.calls_of("sendMessage")] == [
+        "Agree?", "Do any of these apply?", "Do any of these apply?"
+    ]

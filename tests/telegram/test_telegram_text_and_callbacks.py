@@ -1,4 +1,4 @@
-"""Message splitting, callback_data mapping and settings: the channel's pure parts."""
+"""Message splitting, the record of issued buttons and settings: the channel's small parts."""
 from __future__ import annotations
 
 import asyncio
@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.channels.telegram.__main__ import webhook_url
-from bot.channels.telegram.callback_data import MAX_CALLBACK_BYTES, CallbackDataStore
+from bot.channels.telegram.callback_data import CallbackDataStore, callback_data_for, handled_here
 from bot.channels.telegram.settings import TelegramSettings
 from bot.channels.telegram.text import split_message, telegram_length
 
 LONG_PAYLOAD = '/inform{"pain_location": "lower_back", "pain_side": "left", "duration_weeks": 12}'
+RECORD = {"kind": "buttons", "payloads": {"/affirm": "/affirm", "~1": LONG_PAYLOAD}}
 
 
 def test_short_text_is_one_message_unchanged() -> None:
@@ -45,42 +46,41 @@ def test_length_is_counted_as_telegram_counts_it() -> None:
     assert "".join(parts) == emoji * 3000
 
 
-def test_short_payloads_travel_unchanged(tmp_path: Path) -> None:
-    store = CallbackDataStore(tmp_path / "cb.sqlite")
+def test_short_payloads_travel_unchanged_and_long_ones_as_an_index() -> None:
+    assert callback_data_for("/affirm", 0) == "/affirm"
+    assert callback_data_for(LONG_PAYLOAD, 2) == "~2"
+    assert callback_data_for("~looks-like-an-index", 1) == "~1"
 
-    assert asyncio.run(store.encode("/affirm")) == "/affirm"
-    assert asyncio.run(store.decode("/affirm")) == "/affirm"
 
-
-def test_a_long_payload_gets_a_short_stable_id_that_survives_a_restart(tmp_path: Path) -> None:
+def test_a_record_survives_a_restart_and_is_gone_once_used(tmp_path: Path) -> None:
     path = tmp_path / "cb.sqlite"
-    short = asyncio.run(CallbackDataStore(path).encode(LONG_PAYLOAD))
+    asyncio.run(CallbackDataStore(path).save("42", 7, RECORD))
 
     restarted = CallbackDataStore(path)
+    assert asyncio.run(restarted.load("42", 7)) == RECORD
+    assert asyncio.run(restarted.load("43", 7)) is None  # another chat's message 7
+    asyncio.run(restarted.forget("42", 7))
 
-    assert len(short.encode()) <= MAX_CALLBACK_BYTES
-    assert asyncio.run(restarted.decode(short)) == LONG_PAYLOAD
-    assert asyncio.run(restarted.encode(LONG_PAYLOAD)) == short
-
-
-def test_a_payload_that_looks_like_an_id_is_mapped_too(tmp_path: Path) -> None:
-    store = CallbackDataStore(tmp_path / "cb.sqlite")
-    short = asyncio.run(store.encode("~not-an-id"))
-
-    assert short != "~not-an-id"
-    assert asyncio.run(store.decode(short)) == "~not-an-id"
+    assert asyncio.run(restarted.load("42", 7)) is None
+    assert asyncio.run(CallbackDataStore(path).load("42", 7)) is None
 
 
-def test_the_mapping_is_bounded_in_memory_and_on_disk(tmp_path: Path) -> None:
+def test_the_records_are_bounded_in_memory_and_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "cb.sqlite"
     store = CallbackDataStore(path, max_entries=3)
-    ids = [asyncio.run(store.encode(f"{LONG_PAYLOAD} #{n}")) for n in range(5)]
+    for message_id in range(5):
+        asyncio.run(store.save("42", message_id, RECORD))
 
     restarted = CallbackDataStore(path, max_entries=3)
 
-    assert asyncio.run(restarted.decode(ids[0])) is None
-    assert asyncio.run(restarted.decode(ids[4])) == f"{LONG_PAYLOAD} #4"
+    assert asyncio.run(restarted.load("42", 0)) is None
+    assert asyncio.run(restarted.load("42", 4)) == RECORD
     assert len(store._recent) == 3
+
+
+@pytest.mark.parametrize("data, ours", [("/affirm", True), ("t3", True), ("~0", True), ("appt:tok", False)])
+def test_self_checked_callback_data_is_left_to_its_own_handler(data: str, ours: bool) -> None:
+    assert handled_here(data) is ours
 
 
 def test_settings_come_from_credentials_then_environment() -> None:

@@ -23,8 +23,7 @@ def host(settings: TelegramSettings) -> Iterator[ChannelHost]:
 
 
 def post(host: ChannelHost, update: dict, secret: str = SECRET) -> requests.Response:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
-    return requests.post(host.webhook_url, json=update, headers=headers, timeout=10)
+    return host.post(update, secret)
 
 
 def texts(fake: FakeBotApi, chat_id: int = CHAT) -> list:
@@ -93,24 +92,51 @@ def test_a_payload_longer_than_64_bytes_round_trips_through_a_short_id(
     assert host.agent.received[-1][1] == LONG_PAYLOAD
 
 
-def test_a_tap_on_an_unknown_short_id_is_answered_and_not_sent_to_rasa(host: ChannelHost, fake_api: FakeBotApi) -> None:
+@pytest.mark.parametrize("forged", ["~7", '/inform{"rf_fever": false}', "/deny ", "", "t0", "done"])
+def test_callback_data_the_assistant_did_not_issue_is_refused(host: ChannelHost, fake_api: FakeBotApi, forged: str) -> None:
     post(host, fake_api.message_update(CHAT, "/start"))
     question = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)[1]
-    question.result["reply_markup"]["inline_keyboard"][0][0]["callback_data"] = "~unknown-id-from-long-ago"
 
-    post(host, fake_api.callback_update(question))
+    post(host, fake_api.callback_update(question, data=forged))
 
     answered = fake_api.wait_for_calls("answerCallbackQuery")
     assert answered[0].params["text"] == EXPIRED_BUTTON
+    time.sleep(0.3)
+    assert host.agent.received == [(str(CHAT), "/greet", "telegram")]
+    assert fake_api.calls_of("editMessageReplyMarkup") == []
+
+
+def test_a_button_of_another_message_is_refused(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    """/affirm was issued under the consent question, not under the greeting."""
+    post(host, fake_api.message_update(CHAT, "/start"))
+    greeting, consent = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)[:2]
+    greeting.params["reply_markup"] = consent.params["reply_markup"]  # a client pretending it had buttons
+
+    post(host, fake_api.callback_update(greeting))
+
+    assert fake_api.wait_for_calls("answerCallbackQuery")[0].params["text"] == EXPIRED_BUTTON
+    time.sleep(0.3)
     assert host.agent.received == [(str(CHAT), "/greet", "telegram")]
 
 
-def test_commands_map_to_intents_and_help_is_answered_locally(host: ChannelHost, fake_api: FakeBotApi) -> None:
-    for command in ("/restart", "/forget", "/help"):
-        post(host, fake_api.message_update(CHAT, command))
-    fake_api.wait_for_calls("sendMessage", 3, chat_id=CHAT)
+def test_a_second_tap_on_a_used_keyboard_is_not_sent_again(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    post(host, fake_api.message_update(CHAT, "/start"))
+    consent = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)[1]
 
-    assert [text for _, text, _ in host.agent.received] == ["/restart", "/forget_me"]
+    post(host, fake_api.callback_update(consent, column=0))
+    post(host, fake_api.callback_update(consent, column=1))  # before the keyboard disappeared
+
+    answered = fake_api.wait_for_calls("answerCallbackQuery", 2)
+    assert [call.params.get("text") for call in answered] == [None, EXPIRED_BUTTON]
+    assert [text for _, text, _ in host.agent.received] == ["/greet", "/affirm"]
+
+
+def test_commands_map_to_intents_and_help_is_answered_locally(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    for command in ("/start_over", "/restart", "/forget", "/help"):
+        post(host, fake_api.message_update(CHAT, command))
+    fake_api.wait_for_calls("sendMessage", 4, chat_id=CHAT)
+
+    assert [text for _, text, _ in host.agent.received] == ["/start_over", "/start_over", "/forget_me"]
     assert HELP_TEXT in texts(fake_api)
 
 
@@ -219,3 +245,16 @@ def test_a_429_on_the_reply_is_retried_and_the_reply_arrives(host: ChannelHost, 
     attempts = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)
     assert [call.params["text"] for call in attempts] == ["Noted.", "Noted."]
     assert attempts[1].at - attempts[0].at >= 0.95
+
+
+def test_self_checked_appointment_data_is_left_to_its_own_handler(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    """appt: buttons carry their own signed token; the allow-list neither refuses nor forwards them."""
+    post(host, fake_api.message_update(CHAT, "/start"))
+    question = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)[1]
+
+    post(host, fake_api.callback_update(question, data="appt:token"))
+    post(host, fake_api.message_update(CHAT, "hello"))  # handled after the tap: per-chat order
+
+    fake_api.wait_for_calls("sendMessage", 3, chat_id=CHAT)
+    assert EXPIRED_BUTTON not in [call.params.get("text") for call in fake_api.calls_of("answerCallbackQuery")]
+    assert [text for _, text, _ in host.agent.received] == ["/greet", "hello"]

@@ -15,13 +15,15 @@ import threading
 import uuid
 from typing import Any, Dict, List, Optional, Tuple
 
+import requests
 from rasa.core.channels.channel import UserMessage, register
 from rasa.core.channels.rest import RestInput
 from sanic import Sanic
+from tg_fake_api import SECRET
 
 from bot.channels.telegram.retry import RetryPolicy
 from bot.channels.telegram.settings import TelegramSettings
-from bot.channels.telegram.webhook import TelegramInput
+from bot.channels.telegram.webhook import SECRET_HEADER, TelegramInput
 
 LONG_PAYLOAD = '/inform{"pain_location": "lower_back", "pain_side": "left", "duration_weeks": 12}'
 LONG_REPLY = "\n\n".join(f"Paragraph {n}: " + ("about foot mechanics. " * 22).strip() for n in range(10))
@@ -45,6 +47,41 @@ SCRIPT: Dict[str, List[Dict[str, Any]]] = {
     ],
     "tell me everything": [{"text": LONG_REPLY}],
 }
+
+
+def checklist_message(q: str, legend: str, items: List[Tuple[str, str, str]]) -> Dict[str, Any]:
+    """A checklist question as the action server sends it (/work/briefs/contract.md)."""
+    none = {"title": "None of these", "payload": f'/answer{{"q":"{q}","none":true}}'}
+    unsure = {"title": "Not sure", "payload": f'/answer{{"q":"{q}","unsure":true}}'}
+    numbered = "\n".join(f"{n}. {label}" for n, (_, label, _) in enumerate(items, 1))
+    return {
+        "text": f'{legend}\n{numbered}\nReply with the numbers that apply, e.g. "1 and 3", or "none".',
+        "buttons": [none, unsure],
+        "custom": {
+            "checklist": {
+                "q": q,
+                "legend": legend,
+                "items": [{"key": key, "label": label, "note": note} for key, label, note in items],
+                "done": {"title": "Done"},
+                "none": none,
+                "unsure": unsure,
+            }
+        },
+    }
+
+
+CHECKLIST_ITEMS = [
+    ("rf_fever", "A fever or chills", ""),
+    ("rf_trauma", "A recent fall or injury", "you said no"),
+    ("rf_cold_foot", "A cold, pale foot", ""),
+]
+LONG_CHECKLIST_ITEMS = [
+    ("rf_bladder_bowel", "New trouble passing urine, or losing control of your bladder or bowels", ""),
+    ("rf_saddle_numbness", "Numbness around your genitals, bottom or inner thighs", "you said no"),
+    ("rf_cold_foot", "A cold, pale foot", ""),
+]
+SCRIPT["checklist"] = [checklist_message("rf_screen", "Do any of these apply?", CHECKLIST_ITEMS)]
+SCRIPT["long checklist"] = [checklist_message("rf_spine", "First, to be safe: do any of these apply to you?", LONG_CHECKLIST_ITEMS)]
 
 
 class ScriptedAgent:
@@ -93,6 +130,11 @@ class ChannelHost:
     @property
     def webhook_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhooks/telegram/webhook"
+
+    def post(self, update: Dict[str, Any], secret: Optional[str] = SECRET) -> requests.Response:
+        """Deliver an update as Telegram does (``secret`` None: without the header)."""
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        return requests.post(self.webhook_url, json=update, headers=headers, timeout=10)
 
     def __enter__(self) -> "ChannelHost":
         self._thread.start()

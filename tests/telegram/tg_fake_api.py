@@ -4,6 +4,8 @@ python-telegram-bot is pointed at it with ``base_url=f"{fake.base_url}"``. It re
 every call (method, decoded parameters, arrival time), serves ``getUpdates`` from
 a queue the test fills, answers like Telegram (``{"ok": true, "result": ...}`` with
 complete objects) and can be told to fail a method with 429 + retry_after or 5xx.
+It keeps the messages it sent, so editMessageReplyMarkup / editMessageText change
+them as Telegram would (400 for an unknown message or an edit that changes nothing).
 Tests run synchronously and talk to it through thread-safe methods.
 """
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
@@ -64,6 +66,7 @@ class FakeBotApi:
         self.calls: List[Call] = []
         self._failures: List[Failure] = []
         self._updates: List[Dict[str, Any]] = []
+        self._messages: Dict[Tuple[int, int], Dict[str, Any]] = {}
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._changed = threading.Condition()
@@ -129,6 +132,7 @@ class FakeBotApi:
             self.calls.clear()
             self._failures.clear()
             self._updates.clear()
+            self._messages.clear()
 
     def queue_update(self, update: Dict[str, Any]) -> Dict[str, Any]:
         """Make ``update`` available to getUpdates; gives it an update_id if it has none."""
@@ -185,17 +189,21 @@ class FakeBotApi:
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return {"update_id": next(self._update_ids), "message": message}
 
-    def callback_update(self, sent: Call, row: int = 0, column: int = 0) -> Dict[str, Any]:
-        """The update Telegram sends when the patient taps a button of a message the bot sent."""
-        button = sent.keyboard[row][column]
+    def callback_update(self, sent: Call, row: int = 0, column: int = 0, data: Optional[str] = None) -> Dict[str, Any]:
+        """The update Telegram sends when the patient taps a button of the keyboard ``sent``
+        (a sendMessage or an edit) carried; ``data`` replaces its callback data, as a
+        patched client can. The message is the one tapped, as it is now."""
+        message = sent.result
+        with self._changed:
+            current = self._messages.get((sent.chat_id, int(sent.params.get("message_id") or message["message_id"])))
         return {
             "update_id": next(self._update_ids),
             "callback_query": {
                 "id": str(next(self._message_ids)),
                 "from": {"id": sent.chat_id, "is_bot": False, "first_name": "Pat"},
                 "chat_instance": "ci-1",
-                "data": button["callback_data"],
-                "message": sent.result,
+                "data": sent.keyboard[row][column]["callback_data"] if data is None else data,
+                "message": dict(current) if current is not None else message,
             },
         }
 
@@ -216,7 +224,12 @@ class FakeBotApi:
         if method == "getUpdates":
             result: Any = await self._get_updates(params)
         else:
-            result = self._result(method, params)
+            try:
+                result = self._result(method, params)
+            except ApiError as refused:
+                call.result = refused
+                self._record(call)
+                return _error(400, refused.description)
             if result is None:
                 return _error(404, "Not Found: method not found")
         call.result = result
@@ -257,8 +270,8 @@ class FakeBotApi:
             else:
                 message["photo"] = [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]
             return message
-        if method == "editMessageReplyMarkup":
-            return {**self._message(params), "message_id": int(params["message_id"]), "text": "…"}
+        if method in {"editMessageReplyMarkup", "editMessageText"}:
+            return self._edit(method, params)
         if method in {"answerCallbackQuery", "sendChatAction", "setWebhook", "deleteWebhook", "setMyCommands"}:
             return True
         return None
@@ -271,9 +284,46 @@ class FakeBotApi:
             "chat": self.chat(chat_id, "private" if chat_id > 0 else "group"),
             "from": BOT_USER,
         }
-        if isinstance(params.get("reply_markup"), dict):
+        if _markup(params):
             message["reply_markup"] = params["reply_markup"]
-        return message
+        with self._changed:
+            self._messages[(chat_id, message["message_id"])] = message
+        return dict(message)
+
+    def _edit(self, method: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        """Change a sent message; like Telegram, an edit without reply_markup drops the keyboard."""
+        with self._changed:
+            message = self._messages.get((int(params["chat_id"]), int(params["message_id"])))
+            if message is None:
+                raise ApiError("Bad Request: message to edit not found")
+            edited = {key: value for key, value in message.items() if key != "reply_markup"}
+            if method == "editMessageText":
+                edited["text"] = params["text"]
+            if _markup(params):
+                edited["reply_markup"] = params["reply_markup"]
+            if edited == message:
+                raise ApiError("Bad Request: message is not modified")
+            message.clear()
+            message.update(edited)
+            return dict(edited)
+
+    def message(self, chat_id: int, message_id: int) -> Dict[str, Any]:
+        """A sent message as it is now, after any edits."""
+        with self._changed:
+            return dict(self._messages[(chat_id, message_id)])
+
+
+class ApiError(Exception):
+    """A request Telegram would refuse with 400 Bad Request."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+def _markup(params: Dict[str, Any]) -> bool:
+    markup = params.get("reply_markup")
+    return isinstance(markup, dict) and bool(markup.get("inline_keyboard"))
 
 
 async def _params(request: web.Request) -> Dict[str, Any]:

@@ -5,6 +5,11 @@ reply, a slow reply, counting how often a message arrived) is tested against
 this server. The channel is loaded from a credentials file the way ``rasa run``
 loads it, and the bot answers through the channel's real output channel.
 
+"/checklist" is answered with a checklist message built as the interview's message
+contract describes it (text, buttons and a custom block; docs/widget.md) and sent
+through ``send_response``, the call Rasa's processor makes for a bot message;
+"/broken-checklist" sends one whose block lacks its "none" button.
+
 Run: python tests/web/scripted_rasa.py PORT CREDENTIALS_YML [--cors ORIGIN]
 GET /test/received lists what reached the bot: [{session_id, text, message_id}].
 """
@@ -13,7 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import TYPE_CHECKING, Any, Dict, List
+import json
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 if TYPE_CHECKING:  # Rasa is imported only when serving: tests import the script's texts quickly
     from rasa.core.channels.channel import UserMessage
@@ -22,6 +28,47 @@ if TYPE_CHECKING:  # Rasa is imported only when serving: tests import the script
 GREETING = "Hi, I'm the clinic's virtual assistant. I'm not a doctor."
 BUTTONS = [{"title": "Yes, go on", "payload": "/affirm"}, {"title": "No thanks", "payload": "/deny"}]
 LINK_REPLY = "Read https://example.test/gait?a=1&b=2 or [our locations](https://example.test/where)."
+CHECKLIST_ID = "red_flags"
+CHECKLIST_LEGEND = "Do you have any of these?"
+CHECKLIST_ITEMS: List[Tuple[str, str, str]] = [  # key, label, note
+    ("rf_bladder_bowel", "New trouble controlling your bladder or bowels", ""),
+    ("rf_numb_saddle", "Numbness between your legs or around your bottom", "you said no"),
+    ("rf_fever", "A fever, or feeling hot and shivery", ""),
+]
+
+
+def answer_payload(question_id: str, **answer: Any) -> str:
+    """An answer as contract.md writes it: compact JSON, "q" first."""
+    return "/answer" + json.dumps({"q": question_id, **answer}, separators=(",", ":"))
+
+
+def checklist_message(
+    question_id: str, legend: str, items: List[Tuple[str, str, str]]
+) -> Dict[str, Any]:
+    """A checklist bot message as Rasa's processor hands it to a channel (BotUttered.message())."""
+    numbered = "\n".join(f"{number}. {label}" for number, (_, label, _) in enumerate(items, 1))
+    hint = 'Reply with the numbers that apply, e.g. "1 and 3", or "none".'
+    none = {"title": "None of these", "payload": answer_payload(question_id, none=True)}
+    unsure = {"title": "Not sure", "payload": answer_payload(question_id, unsure=True)}
+    custom = {
+        "checklist": {
+            "q": question_id,
+            "legend": legend,
+            "items": [{"key": key, "label": label, "note": note} for key, label, note in items],
+            "done": {"title": "Done"},
+            "none": none,
+            "unsure": unsure,
+        }
+    }
+    return {
+        "text": f"{legend}\n{numbered}\n{hint}",
+        "buttons": [none, unsure],
+        "custom": custom,
+        "elements": None,
+        "quick_replies": None,
+        "image": None,
+        "attachment": None,
+    }
 
 
 class ScriptedAgent:
@@ -49,6 +96,11 @@ class ScriptedAgent:
             await out.send_text_with_buttons(to, "Shall we begin?", BUTTONS)
         elif text == "/link":
             await out.send_text_message(to, LINK_REPLY)
+        elif text in ("/checklist", "/broken-checklist"):
+            checklist = checklist_message(CHECKLIST_ID, CHECKLIST_LEGEND, CHECKLIST_ITEMS)
+            if text == "/broken-checklist":  # what a channel must survive: a block without its payloads
+                del checklist["custom"]["checklist"]["none"]
+            await out.send_response(to, checklist)
         elif text == "/restart":
             await out.send_text_message(to, "Restarted.")
         else:

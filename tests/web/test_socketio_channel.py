@@ -9,6 +9,7 @@ The browser tests cover the WebSocket transport the widget uses.
 from __future__ import annotations
 
 import asyncio
+import copy
 import time
 import urllib.error
 import urllib.request
@@ -18,8 +19,12 @@ from typing import Any, Dict, Iterator, List, Optional
 import aiohttp
 import pytest
 import socketio
+from hypothesis import given
+from hypothesis import strategies as st
+from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 
-from bot.channels.socketio import RecentMessageIds, widget_origins
+from bot.channels.socketio import RecentMessageIds, SocketIOOutput, quick_reply, widget_origins
+from scripted_rasa import CHECKLIST_ID, CHECKLIST_ITEMS, CHECKLIST_LEGEND, checklist_message
 from widget_servers import (
     FIXED_CHANNEL,
     RASA_CHANNEL,
@@ -115,6 +120,36 @@ def test_replies_reach_a_persistent_session(servers: Dict[str, ServerProcess]) -
         "Shall we begin?",
     ]
     assert [button["payload"] for button in replies[1]["quick_replies"]] == ["/affirm", "/deny"]
+
+
+def test_a_checklist_arrives_as_one_event_with_text_buttons_and_block(
+    servers: Dict[str, ServerProcess],
+) -> None:
+    """Rasa would emit the text+buttons and the custom block separately (and fail on the block)."""
+
+    async def scenario() -> List[Dict[str, Any]]:
+        conversation = Conversation(servers[FIXED_CHANNEL].url)
+        session_id = await conversation.open(None)
+        await conversation.say("/checklist", session_id)
+        replies = await conversation.replies_within(0.5)
+        await conversation.close()
+        return replies
+
+    sent = checklist_message(CHECKLIST_ID, CHECKLIST_LEGEND, CHECKLIST_ITEMS)
+    replies = asyncio.run(scenario())
+    assert replies == [
+        {
+            "text": sent["text"],  # whole, not split at blank lines
+            "quick_replies": [
+                {"content_type": "text", "title": "None of these", "payload": '/answer{"q":"red_flags","none":true}'},
+                {"content_type": "text", "title": "Not sure", "payload": '/answer{"q":"red_flags","unsure":true}'},
+            ],
+            "custom": sent["custom"],
+        }
+    ]
+    assert [item["key"] for item in replies[0]["custom"]["checklist"]["items"]] == [
+        "rf_bladder_bowel", "rf_numb_saddle", "rf_fever",
+    ]
 
 
 def test_rasas_own_channel_loses_them_so_the_test_above_can_fail(
@@ -247,3 +282,50 @@ def test_recent_message_ids_forget_the_oldest_beyond_capacity() -> None:
     assert recent.first_time("s", "c")  # evicts "b", the least recently seen
     assert recent.first_time("s", "b")
     assert recent.first_time("other", "a")
+
+
+class RecordingServer:
+    """Stands in for python-socketio's AsyncServer: records each emit with emit's own signature."""
+
+    def __init__(self) -> None:
+        self.emitted: List[Dict[str, Any]] = []
+
+    async def emit(self, event: str, data: Any = None, to: Any = None, room: Any = None, **kwargs: Any) -> None:
+        self.emitted.append({"event": event, "data": data, "room": room or to})
+
+
+async def emitted_by(output_class: type, message: Dict[str, Any]) -> List[Dict[str, Any]]:
+    server = RecordingServer()
+    await output_class(server, "bot_uttered").send_response("session", copy.deepcopy(message))
+    return server.emitted
+
+
+BUTTONS = st.lists(st.fixed_dictionaries({"title": st.text(min_size=1), "payload": st.text(min_size=1)}), max_size=3)
+PLAIN_MESSAGES = st.fixed_dictionaries(  # BotUttered.message() always has a text
+    {"text": st.text()},
+    optional={
+        "buttons": BUTTONS,
+        "quick_replies": BUTTONS,
+        "image": st.just("https://example.test/a.png"),
+        "attachment": st.fixed_dictionaries({"type": st.just("file"), "payload": st.text()}),
+    },
+)
+
+
+@given(PLAIN_MESSAGES)
+def test_messages_without_a_checklist_go_out_as_rasa_sends_them(message: Dict[str, Any]) -> None:
+    ours = asyncio.run(emitted_by(SocketIOOutput, message))
+    assert ours == asyncio.run(emitted_by(RasaSocketIOOutput, message))
+
+
+@given(st.text(), BUTTONS, st.booleans())
+def test_any_checklist_message_is_one_event(text: str, buttons: List[Dict[str, str]], as_quick_replies: bool) -> None:
+    checklist = {"checklist": {"q": "q1", "legend": "Any?", "items": []}}
+    message = {"text": text, "quick_replies" if as_quick_replies else "buttons": buttons, "custom": checklist}
+    assert asyncio.run(emitted_by(SocketIOOutput, message)) == [
+        {
+            "event": "bot_uttered",
+            "data": {"text": text, "quick_replies": [quick_reply(b) for b in buttons], "custom": checklist},
+            "room": "session",
+        }
+    ]

@@ -8,12 +8,14 @@ exact counts of what reached the bot. test_widget_e2e.py drives the real bot.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from scripted_rasa import GREETING
-from widget_page import Widget, launcher_ready_ms, run_axe, screenshot
+import widget_page
+from scripted_rasa import CHECKLIST_ITEMS, CHECKLIST_LEGEND, GREETING
+from widget_page import ALL_IMPACTS, SCREENSHOT_TIME, Checklist, Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ScriptedStack, received_by_bot, static_page
 
 expect.set_options(timeout=15_000)
@@ -239,3 +241,213 @@ def test_launcher_is_interactive_quickly(browser: Browser, scripted_stack: Scrip
     (ARTIFACTS / "widget-launcher-ready.json").write_text(json.dumps({"ms": timings}))
     print(f"launcher interactive after {timings[len(timings) // 2]:.0f} ms (median of {timings})")
     assert timings[len(timings) // 2] < 2000
+
+
+# ---------- checklists (custom.checklist): the scripted bot sends one for "/checklist" ----------
+
+ANSWER_1_AND_3 = '/answer{"q":"red_flags","yes":["rf_bladder_bowel","rf_fever"]}'
+LABELS = [label + (f" ({note})" if note else "") for _, label, note in CHECKLIST_ITEMS]
+
+
+def show_checklist(widget: Widget) -> Checklist:
+    """Open the widget and have the bot ask its checklist."""
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("/checklist"))
+    checklist = Checklist(widget.page)
+    expect(checklist.fieldset).to_have_js_property("disabled", False)
+    return checklist
+
+
+def answers_sent(stack: ScriptedStack, widget: Widget) -> list:
+    return [text for text in said_by(stack, widget.session_id()) if text.startswith("/answer")]
+
+
+def test_checklist_replaces_the_numbered_text_and_sends_the_ticked_keys(
+    page: Page, scripted_stack: ScriptedStack
+) -> None:
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    group = page.get_by_role("group", name=CHECKLIST_LEGEND)  # the fieldset, named by its legend
+    expect(group).to_be_visible()
+    assert widget.focused()["tag"] == "fieldset"
+    expect(checklist.labels).to_have_text(LABELS)
+    for label in LABELS:  # each checkbox is named by its label, the note included
+        expect(group.get_by_role("checkbox", name=label, exact=True)).to_have_count(1)
+    expect(checklist.buttons).to_have_text(["Done", "None of these", "Not sure"])
+    expect(page.get_by_text("Reply with the numbers", exact=False)).to_have_count(0)
+    expect(page.get_by_text("1. " + CHECKLIST_ITEMS[0][1], exact=False)).to_have_count(0)
+    expect(widget.quick_replies).to_have_count(0)  # neither the old ones nor the message's two
+
+    checklist.boxes.nth(0).check()
+    checklist.labels.nth(2).click()  # the label is a tap target too
+    widget.act(lambda: checklist.done.click())
+    assert answers_sent(scripted_stack, widget) == [ANSWER_1_AND_3]
+    assert widget.user_texts()[-1] == f"Ticked: {CHECKLIST_ITEMS[0][1]}; {CHECKLIST_ITEMS[2][1]}"
+    assert widget.bot_texts()[-1] == f"You said: {ANSWER_1_AND_3}"
+    expect(checklist.fieldset).to_have_js_property("disabled", True)
+    assert widget.focused()["tag"] == "textarea"
+    assert widget.csp_violations() == []
+
+
+def test_checklist_by_keyboard_alone(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: page.keyboard.type("/checklist\n"))
+    checklist = Checklist(page)
+    assert widget.focused()["tag"] == "fieldset"  # focus moved to the new question
+    for key in ("Tab", "Space", "Tab", "Tab", "Space", "Tab"):
+        page.keyboard.press(key)
+    assert [box.is_checked() for box in checklist.boxes.all()] == [True, False, True]
+    assert widget.focused()["text"] == "Done"
+    widget.act(lambda: page.keyboard.press("Enter"))
+    assert answers_sent(scripted_stack, widget) == [ANSWER_1_AND_3]
+    assert widget.focused()["tag"] == "textarea"  # back where the patient types
+
+
+def test_done_with_nothing_ticked_sends_nothing_and_says_why(
+    page: Page, scripted_stack: ScriptedStack
+) -> None:
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    users_before = widget.user_texts()
+    checklist.done.click()
+    expect(checklist.hint).to_have_text("Tick the ones that apply, or choose None of these")
+    assert checklist.hint.get_attribute("aria-live") == "polite"
+    page.wait_for_timeout(1000)  # time for anything sent to arrive
+    assert answers_sent(scripted_stack, widget) == []
+    assert widget.user_texts() == users_before
+    expect(checklist.fieldset).to_have_js_property("disabled", False)
+    checklist.boxes.nth(1).check()
+    expect(checklist.hint).to_have_text("")  # ticking answers the hint
+    widget.act(lambda: checklist.done.click())
+    assert answers_sent(scripted_stack, widget) == ['/answer{"q":"red_flags","yes":["rf_numb_saddle"]}']
+
+
+@pytest.mark.parametrize(
+    "button, payload",
+    [("None of these", '/answer{"q":"red_flags","none":true}'), ("Not sure", '/answer{"q":"red_flags","unsure":true}')],
+)
+def test_none_of_these_and_not_sure_send_their_payloads(
+    page: Page, scripted_stack: ScriptedStack, button: str, payload: str
+) -> None:
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    checklist.boxes.nth(0).check()  # ignored: the button answers the whole checklist
+    widget.act(lambda: checklist.form.get_by_role("button", name=button, exact=True).click())
+    assert answers_sent(scripted_stack, widget) == [payload]
+    assert widget.user_texts()[-1] == button
+    expect(checklist.fieldset).to_have_js_property("disabled", True)
+    assert widget.focused()["tag"] == "textarea"
+
+
+def test_a_sent_checklist_sends_nothing_twice(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    checklist.boxes.nth(0).check()
+    checklist.boxes.nth(2).check()
+    checklist.done.dblclick()
+    expect(checklist.fieldset).to_have_js_property("disabled", True)
+    checklist.form.evaluate("form => form.requestSubmit()")  # a submit that bypasses the disabled button
+    page.wait_for_timeout(1500)  # time for a second answer to arrive
+    assert answers_sent(scripted_stack, widget) == [ANSWER_1_AND_3]
+    assert widget.user_texts().count(f"Ticked: {CHECKLIST_ITEMS[0][1]}; {CHECKLIST_ITEMS[2][1]}") == 1
+
+
+def test_old_checklists_stay_closed_as_the_bot_asks_again(page: Page, scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    first = show_checklist(widget)
+    first.boxes.nth(1).check()
+    widget.act(lambda: first.done.click())
+    widget.act(lambda: widget.say("/checklist"))  # asked again: the first stays answered
+    widget.act(lambda: widget.say("/checklist"))  # typing past an open one closes it too
+    forms = page.locator("form.checklist fieldset")
+    expect(forms).to_have_count(3)
+    assert [forms.nth(i).evaluate("f => f.disabled") for i in range(3)] == [True, True, False]
+
+    page.reload()  # the state is kept with the transcript
+    forms = Widget(page).page.locator("form.checklist fieldset")
+    expect(forms).to_have_count(3)
+    assert [forms.nth(i).evaluate("f => f.disabled") for i in range(3)] == [True, True, False]
+    assert [box.is_checked() for box in forms.nth(0).get_by_role("checkbox").all()] == [False, True, False]
+    assert answers_sent(scripted_stack, widget) == ['/answer{"q":"red_flags","yes":["rf_numb_saddle"]}']
+
+
+def test_a_malformed_checklist_shows_its_text_and_buttons(page: Page) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    widget.act(lambda: widget.say("/broken-checklist"))
+    expect(page.locator("form.checklist")).to_have_count(0)
+    assert widget.bot_texts()[-1].startswith(CHECKLIST_LEGEND + "\n1. " + CHECKLIST_ITEMS[0][1])
+    expect(widget.quick_replies).to_have_text(["None of these", "Not sure"])
+
+
+def test_checklist_on_a_phone_fits_and_has_big_targets(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(scripted_stack.web.url + "/")
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    scroll = page.locator(".log").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll[0] <= scroll[1], f"the conversation scrolls sideways: {scroll}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for target in checklist.labels.all() + checklist.buttons.all():
+        box = target.bounding_box()
+        assert box and box["height"] >= 44 and box["width"] >= 44, (target.text_content(), box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, (target.text_content(), box)
+    checklist.labels.nth(2).tap()
+    assert [box.is_checked() for box in checklist.boxes.all()] == [False, False, True]
+    screenshot(page, "widget-checklist-phone.png")
+    context.close()
+
+
+def test_checklist_has_no_accessibility_violations(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    """Every axe rule, any impact, on the checklist open and after it was sent; serious ones on the page."""
+    context = browser.new_context(bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.goto(scripted_stack.web.url + "/")
+    widget = Widget(page)
+    checklist = show_checklist(widget)
+    within = ["#clinic-chat-widget", "form.checklist"]
+    assert run_axe(page, "axe-checklist.json", within, ALL_IMPACTS) == []
+    checklist.done.click()
+    expect(checklist.hint).not_to_be_empty()
+    assert run_axe(page, "axe-checklist-hint.json", within, ALL_IMPACTS) == []
+    checklist.boxes.nth(0).check()
+    widget.act(lambda: checklist.done.click())
+    assert run_axe(page, "axe-checklist-sent.json", within, ALL_IMPACTS) == []
+    assert run_axe(page, "axe-checklist-page.json") == []
+    context.close()
+
+
+@pytest.mark.screenshots
+def test_checklist_screenshot_for_the_docs(browser: Browser, scripted_stack: ScriptedStack) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.clock.set_fixed_time(SCREENSHOT_TIME)
+    page.goto(scripted_stack.web.url + "/")
+    checklist = show_checklist(Widget(page))
+    checklist.boxes.nth(2).check()
+    page.locator(".row.user").last.evaluate("row => row.remove()")  # the typed trigger, not a patient's words
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+    screenshot(page, "widget-checklist.png", for_docs=True)
+    context.close()
+
+
+def test_screenshots_reach_the_docs_only_when_asked(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test run must not rewrite tracked files: docs/img/ only with SCREENSHOTS_TO_DOCS=1."""
+    docs = tmp_path / "img"
+    monkeypatch.setattr(widget_page, "DOCS_IMG", docs)
+    for value in ("", "0"):
+        monkeypatch.setenv("SCREENSHOTS_TO_DOCS", value)
+        assert screenshot(page, "widget-docs-probe.png", for_docs=True) == ARTIFACTS / "widget-docs-probe.png"
+        assert (ARTIFACTS / "widget-docs-probe.png").is_file() and not docs.exists()
+    monkeypatch.setenv("SCREENSHOTS_TO_DOCS", "1")
+    screenshot(page, "widget-docs-probe.png", for_docs=True)
+    assert (docs / "widget-docs-probe.png").read_bytes() == (ARTIFACTS / "widget-docs-probe.png").read_bytes()
+    screenshot(page, "widget-artifact-only.png")
+    assert not (docs / "widget-artifact-only.png").exists()

@@ -1,48 +1,31 @@
 """The widget in headless Chromium against the real stack (tests/conftest.py's rasa_stack).
 
-The patient answers whichever triage question the bot asks (read from the page,
-not a fixed script), some by clicking quick replies and some by typing, reloads
-the page half-way, lives through a Rasa restart, and reaches a disposition.
+The patient answers whatever the assistant has open (the tracker's open_question,
+not a fixed script): checklists with checkboxes or "None of these", choices with
+quick replies, numbers by typing. They reload the page half-way, live through a
+Rasa restart, and reach the gait-analysis result.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from bot.triage import QUESTIONS
-from tests.e2e.patient import NO_RED_FLAGS
-from widget_page import Widget, launcher_ready_ms, run_axe, screenshot
+from bot.conversation.state import BOOKING_OFFER, SUMMARY
+from bot.triage import question_by_id
+from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS
+from widget_page import SCREENSHOT_TIME, Checklist, Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ServerProcess, start_web_server
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=60_000)
 
-QUESTION_KEYS = {text: key for key, text in QUESTIONS.items()}
-SCREENSHOT_TIME = datetime(2026, 3, 2, 10, 30)  # fixed, so the docs' screenshots only change with the UI
-CLICK, TYPE = "click", "type"
-#: How this patient answers each question: click a quick reply by its title, or type.
-ANSWERS: Dict[str, Tuple[str, str]] = {
-    **{key: (CLICK, "No") for key in NO_RED_FLAGS},
-    "pain_location": (CLICK, "Knee"),
-    "pain_side": (TYPE, "my left one"),
-    "duration_weeks": (TYPE, "about 3 months"),
-    "pain_severity": (CLICK, "Moderate (4-6)"),
-    "worse_walking": (TYPE, "yeah mostly when I walk to work"),
-    "front_knee_pain": (TYPE, "yes, around the kneecap"),
-    "heel_arch_pain": (CLICK, "Yes"),
-    "flat_feet": (CLICK, "Yes"),
-    "high_arches": (CLICK, "No"),
-    "worse_footwear": (CLICK, "Yes"),
-    "insoles_tried": (CLICK, "No"),
-    "on_feet_job": (CLICK, "Yes"),
-    "age": (TYPE, "45"),
-}
+#: Typed answers; every other question is answered with the buttons or checkboxes.
+TYPED = {"duration": "about 6 months", "age": "I'm 40", "severity": "5 out of 10"}
 
 
 @pytest.fixture(scope="module")
@@ -53,27 +36,45 @@ def site(rasa_stack) -> Iterator[ServerProcess]:
     server.stop()
 
 
-def asked(texts: List[str]) -> Optional[str]:
-    """The triage question among the bot's latest messages, if any."""
-    keys = [QUESTION_KEYS[text] for text in texts if text in QUESTION_KEYS]
-    return keys[-1] if keys else None
+def pending(rasa_stack, widget: Widget) -> Tuple[Optional[str], List[str]]:
+    """What the assistant has open for this widget's session (bot/conversation/state.py)."""
+    slots = rasa_stack.tracker(widget.session_id())["slots"]
+    return slots.get("open_question"), slots.get("open_question_keys") or []
 
 
-def give_answer(widget: Widget, key: str) -> None:
-    """Click or type the answer ANSWERS gives (unknown questions: "No", else the first choice)."""
-    how, value = ANSWERS.get(key, (CLICK, "No"))
-    titles = widget.reply_titles()
-    if how == CLICK and titles:
-        title = value if value in titles else titles[0]
-        widget.page.locator(".quick-reply").get_by_text(title, exact=True).click()
+def give_answer(widget: Widget, question_id: str, open_keys: List[str]) -> None:
+    """Tick, click or type what KNEE_WITH_FOOT_SIGNS says, as a patient would."""
+    page = widget.page
+    if question_id == SUMMARY:
+        page.locator(".quick-reply").get_by_text("Yes, that's right", exact=True).click()
+        return
+    if question_id in TYPED:
+        widget.say(TYPED[question_id])
+        return
+    question = question_by_id(question_id)
+    if question.kind == "multi":
+        checklist = Checklist(page)
+        ticked = [key for key in open_keys if KNEE_WITH_FOOT_SIGNS.get(key) is True]
+        if not ticked:
+            checklist.none.click()
+            return
+        for key, box in zip(open_keys, checklist.boxes.all()):
+            if key in ticked:
+                box.check()
+        checklist.done.click()
+        return
+    if question.kind == "yes_no":
+        title = "Yes" if KNEE_WITH_FOOT_SIGNS.get(question.keys[0]) else "No"
     else:
-        widget.say(value if how == TYPE else "I don't know")
+        title = next(o.label for o in question.options
+                     if all(KNEE_WITH_FOOT_SIGNS.get(k) == v for k, v in o.sets.items()))
+    page.locator(".quick-reply").get_by_text(title, exact=True).click()
 
 
-def answer(widget: Widget, key: str) -> List[str]:
-    """Answer and wait for the bot's turn; its messages in reply."""
+def answer(rasa_stack, widget: Widget) -> List[str]:
+    """Answer what is open and wait for the bot's turn; its messages in reply."""
     before = widget.bot_bubbles.count()
-    give_answer(widget, key)
+    give_answer(widget, *pending(rasa_stack, widget))
     widget.wait_for_turn(before)
     return widget.bot_texts()[before:]
 
@@ -95,12 +96,12 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
     widget = Widget(page)
     widget.open()
     latest = consent(widget)
-    assert asked(latest) == "pain_location"
-    assert widget.reply_titles() == ["Lower back", "Knee", "Both", "Somewhere else"]
+    assert pending(rasa_stack, widget)[0] == "where"
+    assert widget.reply_titles()[:4] == ["Lower back", "Left knee", "Right knee", "Both knees"]
 
     done: List[str] = []
 
-    def reload_and_answer(key: str) -> List[str]:
+    def reload_and_answer() -> List[str]:
         nonlocal widget
         shown = (widget.bot_texts(), widget.user_texts())
         page.reload()
@@ -109,15 +110,16 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
         expect(widget.bot_bubbles).to_have_count(len(shown[0]))
         assert (widget.bot_texts(), widget.user_texts()) == shown
         done.append("reload")
-        return answer(widget, key)
+        return answer(rasa_stack, widget)
 
-    def restart_rasa_and_answer(key: str) -> List[str]:
+    def restart_rasa_and_answer() -> List[str]:
+        open_now = pending(rasa_stack, widget)
         restarting = threading.Thread(target=rasa_stack.restart_rasa)
         restarting.start()
         try:
             expect(widget.banner).to_contain_text("offline")
             before = widget.bot_bubbles.count()
-            give_answer(widget, key)  # while offline: queued, sent after the reconnect
+            give_answer(widget, *open_now)  # while offline: queued, sent after the reconnect
             expect(page.locator(".row.user .pending")).to_have_count(1)
         finally:
             restarting.join()
@@ -127,12 +129,11 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
         return widget.bot_texts()[before:]
 
     # Early, so they are exercised however far the triage conversation goes.
-    events: Dict[int, Callable[[str], List[str]]] = {0: reload_and_answer, 1: restart_rasa_and_answer}
-    for turn in range(60):
-        key = asked(latest)
-        if key is None:
+    events: Dict[int, Callable[[], List[str]]] = {1: reload_and_answer, 2: restart_rasa_and_answer}
+    for turn in range(40):
+        if pending(rasa_stack, widget)[0] in (None, BOOKING_OFFER):
             break
-        latest = events.get(turn, lambda k: answer(widget, k))(key)
+        latest = events.get(turn, lambda: answer(rasa_stack, widget))()
     else:
         pytest.fail("the triage never ended: " + " | ".join(widget.bot_texts()[-4:]))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -142,7 +143,7 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
 
     session_id = widget.session_id()
     tracker = rasa_stack.tracker(session_id)
-    assert tracker["slots"]["disposition"], "no disposition; see test-artifacts/widget-e2e-transcript.json"
+    assert tracker["slots"]["disposition"] == "gait_analysis", "see test-artifacts/widget-e2e-transcript.json"
     assert "not a doctor" in " ".join(latest)
     user_events = [e for e in tracker["events"] if e["event"] == "user"]
     message_ids = [(e.get("metadata") or {}).get("message_id") for e in user_events]
@@ -152,6 +153,7 @@ def test_patient_reaches_a_disposition_through_reload_and_rasa_restart(
     assert widget.csp_violations() == []
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize(
     "name, viewport",
     [("widget-desktop.png", {"width": 1280, "height": 800}), ("widget-phone.png", {"width": 375, "height": 812})],
@@ -167,7 +169,7 @@ def test_screenshots_at_the_location_question(
     widget = Widget(page)
     widget.open()
     consent(widget)
-    expect(widget.quick_replies.get_by_text("Knee", exact=True)).to_be_visible()
+    expect(widget.quick_replies.get_by_text("Left knee", exact=True)).to_be_visible()
     page.mouse.move(0, 0)  # no hover highlight in the picture
     screenshot(page, name, for_docs=True)
     context.close()
@@ -196,7 +198,7 @@ def test_keyboard_only_and_accessibility_with_the_real_bot(
     before = widget.bot_bubbles.count()
     page.keyboard.press("Enter")
     widget.wait_for_turn(before)
-    assert asked(widget.bot_texts()[before:]) == "pain_location"
+    assert question_by_id("where").text in widget.bot_texts()[before:]
     violations = run_axe(page, "axe-e2e.json")
     page.keyboard.press("Escape")
     expect(widget.panel).to_be_hidden()

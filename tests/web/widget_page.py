@@ -6,10 +6,12 @@ Playwright's CSS and role locators pierce the widget's open shadow root.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Sequence
 
 from playwright.sync_api import Page, expect
 
@@ -17,7 +19,9 @@ from bot.web.assets import AXE_CORE
 from widget_servers import ARTIFACTS, REPO_ROOT
 
 STORE = "clinic-chat:"
+ALL_IMPACTS = ("minor", "moderate", "serious", "critical")
 DOCS_IMG = REPO_ROOT / "docs" / "img"
+SCREENSHOT_TIME = datetime(2026, 3, 2, 10, 30)  # fixed, so the docs' screenshots only change with the UI
 CSP_PROBE = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation',
@@ -96,6 +100,21 @@ class Widget:
         )
 
 
+class Checklist:
+    """The newest checklist form in the conversation."""
+
+    def __init__(self, page: Page) -> None:
+        self.form = page.locator("form.checklist").last
+        self.fieldset = self.form.locator("fieldset")
+        self.boxes = self.form.get_by_role("checkbox")
+        self.labels = self.form.locator("label")
+        self.buttons = self.form.get_by_role("button")
+        self.done = self.form.get_by_role("button", name="Done", exact=True)
+        self.none = self.form.get_by_role("button", name="None of these", exact=True)
+        self.unsure = self.form.get_by_role("button", name="Not sure", exact=True)
+        self.hint = self.form.locator(".checklist-hint")
+
+
 def strip_speaker(text: str) -> str:
     """A bubble's text without the screen-reader prefix."""
     return re.sub(r"^(Assistant|You): ", "", text)
@@ -108,25 +127,41 @@ def launcher_ready_ms(page: Page) -> float:
     )
 
 
-def run_axe(page: Page, report_name: str) -> List[Dict[str, Any]]:
-    """Inject axe-core (needs a context with bypass_csp) and return serious/critical violations."""
-    page.add_script_tag(path=str(AXE_CORE))
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+def run_axe(
+    page: Page,
+    report_name: str,
+    within: Optional[List[str]] = None,
+    impacts: Sequence[str] = ("serious", "critical"),
+) -> List[Dict[str, Any]]:
+    """Inject axe-core (needs a context with bypass_csp) and return its violations of the
+    given impacts, on the page or only within one element (a shadow host's selector, then
+    selectors inside its shadow root, as axe's shadow DOM selectors are written)."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_CORE))
+    results = page.evaluate(
+        "within => axe.run(within ? {include: [within]} : document, {resultTypes: ['violations']})", within
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / report_name).write_text(json.dumps(results["violations"], indent=2))
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impacts
     ]
 
 
+def screenshots_to_docs() -> bool:
+    """True when the docs' pictures are being re-taken (`make screenshots` sets the env)."""
+    return os.environ.get("SCREENSHOTS_TO_DOCS") == "1"
+
+
 def screenshot(page: Page, name: str, for_docs: bool = False) -> Path:
-    """Save to test-artifacts/ and, for the e2e screenshots, docs/img/ too."""
+    """Save to test-artifacts/; a docs picture (for_docs) goes to docs/img/ as well, but only
+    with SCREENSHOTS_TO_DOCS=1, so that a test run never rewrites tracked files."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
-    if for_docs:
+    if for_docs and screenshots_to_docs():
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         (DOCS_IMG / name).write_bytes(path.read_bytes())
     return path

@@ -1,30 +1,38 @@
-"""Rasa button payloads as Telegram ``callback_data`` (at most 64 bytes), never cut.
+"""What the assistant issued under each message it sent: the allow-list for button taps.
 
-A payload that fits travels as it is. A longer one (or one that happens to start
-with the id prefix) is replaced by ``~`` plus a hash of the payload, and the pair
-is kept in a bounded in-memory LRU in front of a small SQLite file, so a button
-tapped after a restart of the server or the poller still resolves. Ids are
-derived from the payload, so the same button always gets the same id and the
-file only grows with distinct long payloads; it is pruned to ``max_entries``.
-Payloads are button definitions offered by the assistant, not patients' answers.
+Telegram hands back a button's ``callback_data`` (at most 64 bytes) when it is
+tapped, but a patched client can send any data for any message, so data is never
+trusted on its own: every keyboard the channel sends is recorded under (chat id,
+message id) with what each of its buttons means, and a tap is honoured only when
+its data is in the record of the message it came from. A record is forgotten
+once used, so a double tap or a forged replay finds nothing. Records sit in a
+bounded in-memory LRU in front of a small SQLite file, so a tap after a restart
+of the server or the poller still resolves; the file is pruned to ``max_entries``.
+
+Callback data that starts with one of ``SELF_CHECKED_PREFIXES`` is issued and
+verified by another handler (appointments carry their own signed token) and is
+left to it.
 """
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
+import json
 import logging
 import sqlite3
 import time
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, Optional, Tuple, Union
 
 logger = logging.getLogger(__name__)
 
 MAX_CALLBACK_BYTES = 64
 ID_PREFIX = "~"
+SELF_CHECKED_PREFIXES: Tuple[str, ...] = ("appt:",)
+
+Record = Dict[str, Any]
+_FORGOTTEN = object()  # in the LRU: used, so the file is not consulted (its delete may still be running)
 
 
 def fits(payload: str) -> bool:
@@ -32,50 +40,60 @@ def fits(payload: str) -> bool:
     return len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith(ID_PREFIX)
 
 
-def short_id(payload: str) -> str:
-    """A 25-character id derived from the payload (128 bits of SHA-256)."""
-    digest = hashlib.sha256(payload.encode("utf-8")).digest()[:18]
-    return ID_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii")
+def callback_data_for(payload: str, index: int) -> str:
+    """The payload itself when it fits, else ``~<index>`` (resolved through the message's record)."""
+    return payload if fits(payload) else f"{ID_PREFIX}{index}"
+
+
+def handled_here(data: object) -> bool:
+    """The ``CallbackQueryHandler`` pattern of the channel's own buttons (all but self-checked data)."""
+    return not (isinstance(data, str) and data.startswith(SELF_CHECKED_PREFIXES))
 
 
 class CallbackDataStore:
-    """Maps long payloads to short ids and back; bounded, and persistent when given a path."""
+    """One record per sent message with buttons; bounded, and persistent when given a path."""
 
     def __init__(self, path: Optional[Path], max_entries: int = 10_000) -> None:
         self._path = path
         self._max_entries = max_entries
-        self._recent: "OrderedDict[str, str]" = OrderedDict()
+        self._recent: "OrderedDict[str, Union[Record, object]]" = OrderedDict()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._database() as db:
                 db.execute(
-                    "CREATE TABLE IF NOT EXISTS callback_payload ("
-                    " id TEXT PRIMARY KEY, payload TEXT NOT NULL, used_at REAL NOT NULL)"
+                    "CREATE TABLE IF NOT EXISTS issued_keyboard ("
+                    " message TEXT PRIMARY KEY, record TEXT NOT NULL, used_at REAL NOT NULL)"
                 )
 
-    async def encode(self, payload: str) -> str:
-        """The callback_data for this payload."""
-        if fits(payload):
-            return payload
-        key = short_id(payload)
-        if key not in self._recent and self._path is not None:
-            await asyncio.to_thread(self._save, key, payload)
-        self._remember(key, payload)
-        return key
+    async def save(self, chat_id: str, message_id: int, record: Record) -> None:
+        """Remember (or update) what the buttons under this message mean."""
+        key = _key(chat_id, message_id)
+        self._remember(key, record)
+        if self._path is not None:
+            await asyncio.to_thread(self._save, key, json.dumps(record, separators=(",", ":")))
 
-    async def decode(self, data: str) -> Optional[str]:
-        """The payload behind callback_data, or None for an id that is no longer known."""
-        if not data.startswith(ID_PREFIX):
-            return data
-        payload = self._recent.get(data)
-        if payload is None and self._path is not None:
-            payload = await asyncio.to_thread(self._load, data)
-        if payload is not None:
-            self._remember(data, payload)
-        return payload
+    async def load(self, chat_id: str, message_id: int) -> Optional[Record]:
+        """The record of this message, or None when it was never issued, is used or has expired."""
+        key = _key(chat_id, message_id)
+        record = self._recent.get(key)
+        if record is _FORGOTTEN:
+            return None
+        if record is None and self._path is not None:
+            stored = await asyncio.to_thread(self._load, key)
+            record = json.loads(stored) if stored is not None else None
+        if record is not None:
+            self._remember(key, record)
+        return record  # type: ignore[return-value]
 
-    def _remember(self, key: str, payload: str) -> None:
-        self._recent[key] = payload
+    async def forget(self, chat_id: str, message_id: int) -> None:
+        """The message's buttons are used up: later taps on them are refused."""
+        key = _key(chat_id, message_id)
+        self._remember(key, _FORGOTTEN)
+        if self._path is not None:
+            await asyncio.to_thread(self._delete, key)
+
+    def _remember(self, key: str, record: Union[Record, object]) -> None:
+        self._recent[key] = record
         self._recent.move_to_end(key)
         while len(self._recent) > self._max_entries:
             self._recent.popitem(last=False)
@@ -90,21 +108,29 @@ class CallbackDataStore:
         finally:
             db.close()
 
-    def _save(self, key: str, payload: str) -> None:
+    def _save(self, key: str, record: str) -> None:
         with self._database() as db:
             db.execute(
-                "INSERT INTO callback_payload (id, payload, used_at) VALUES (?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET used_at = excluded.used_at",
-                (key, payload, time.time()),
+                "INSERT INTO issued_keyboard (message, record, used_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(message) DO UPDATE SET record = excluded.record, used_at = excluded.used_at",
+                (key, record, time.time()),
             )
             db.execute(
-                "DELETE FROM callback_payload WHERE id NOT IN"
-                " (SELECT id FROM callback_payload ORDER BY used_at DESC LIMIT ?)",
+                "DELETE FROM issued_keyboard WHERE message NOT IN"
+                " (SELECT message FROM issued_keyboard ORDER BY used_at DESC LIMIT ?)",
                 (self._max_entries,),
             )
-        logger.debug("telegram callback id stored: %s", key)
+        logger.debug("telegram keyboard recorded: %s", key)
 
     def _load(self, key: str) -> Optional[str]:
         with self._database() as db:
-            row = db.execute("SELECT payload FROM callback_payload WHERE id = ?", (key,)).fetchone()
+            row = db.execute("SELECT record FROM issued_keyboard WHERE message = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def _delete(self, key: str) -> None:
+        with self._database() as db:
+            db.execute("DELETE FROM issued_keyboard WHERE message = ?", (key,))
+
+
+def _key(chat_id: str, message_id: int) -> str:
+    return f"{chat_id}:{message_id}"

@@ -4,16 +4,21 @@ Both modes run these handlers in a python-telegram-bot ``Application``; they dif
 only in ``Deliver``: the webhook channel hands text to the in-process Rasa agent,
 the poller posts it to Rasa's REST endpoint. Replies always leave through
 ``TelegramOutput``. Only private chats are served; commands map to intents:
-/start → greet, /restart → restart, /forget → forget_me (the assistant asks for
-confirmation), /help is answered here. Typed text starting with "/" is never
-passed on, so a patient cannot set intents or slots by typing them.
+/start → greet, /start_over (and its old name /restart) → start_over,
+/forget → forget_me (the assistant asks for confirmation), /help is answered
+here; ``COMMANDS`` is the one table of them. Typed text starting with "/" is never
+passed on, so a patient cannot set intents or slots by typing them, and a tap is
+passed on only when the assistant issued that button under that message
+(callback_data.py): forged or used-up callback data gets "This button has expired".
+A checklist's ticks stay in the channel until Done, None of these or Not sure.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import OrderedDict
-from typing import Awaitable, Callable, Dict, List
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -28,6 +33,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.channels.telegram.appointments import appointment_button_handler
+from bot.channels.telegram.callback_data import handled_here
+from bot.channels.telegram.checklist import Checklist, is_checklist
+from bot.channels.telegram.keyboard import issued_payload
 from bot.channels.telegram.output import TelegramOutput, call_safely
 
 logger = logging.getLogger(__name__)
@@ -35,24 +44,38 @@ logger = logging.getLogger(__name__)
 Deliver = Callable[[str, str], Awaitable[None]]
 """Hand (chat id, text or payload) to Rasa; its replies go out through TelegramOutput."""
 
-COMMAND_PAYLOADS: Dict[str, str] = {"start": "/greet", "restart": "/restart", "forget": "/forget_me"}
-BOT_COMMANDS: List[BotCommand] = [
-    BotCommand("start", "Start the pain and foot-mechanics check"),
-    BotCommand("restart", "Start over"),
-    BotCommand("forget", "Delete what you have told me"),
-    BotCommand("help", "What I can do"),
-]
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: its menu entry, its line in /help and what it sends to Rasa (None: answered here)."""
+
+    name: str
+    menu: str
+    help: str
+    payload: Optional[str] = None
+
+
+START_OVER = "/start_over"  # Rasa's intent for starting over (formerly restart)
+COMMANDS: Tuple[Command, ...] = (
+    Command("start", "Start the pain and foot-mechanics check", "begin", "/greet"),
+    Command("start_over", "Start over", "start over", START_OVER),
+    Command(
+        "forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"
+    ),
+    Command("help", "What I can do", "this list"),
+)
+ALIASES: Dict[str, str] = {"restart": "start_over"}  # old names, still understood, not in the menu
+COMMAND_PAYLOADS: Dict[str, str] = {command.name: command.payload for command in COMMANDS if command.payload}
+COMMAND_PAYLOADS.update({old: COMMAND_PAYLOADS[new] for old, new in ALIASES.items()})
+BOT_COMMANDS: List[BotCommand] = [BotCommand(command.name, command.menu) for command in COMMANDS]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 HELP_TEXT = (
     "I'm the clinic's automated assistant, not a doctor. I ask a few questions about "
     "back or knee pain, check for anything urgent and can book a gait analysis.\n\n"
     "Tap the buttons or type your answers.\n\n"
-    "/start - begin\n"
-    "/restart - start over\n"
-    "/forget - delete what you have told me (I'll ask you to confirm)\n"
-    "/help - this list\n\n"
-    "If this is an emergency, call 911."
+    + "".join(f"/{command.name} - {command.help}\n" for command in COMMANDS)
+    + "\nIf this is an emergency, call 911."
 )
 GROUP_TEXT = "Hi! To keep health information private I only chat one-to-one. Please message me directly."
 TEXT_ONLY = "I can only read text messages. Please type your answer or tap a button."
@@ -75,7 +98,8 @@ class TelegramHandlers:
         application.add_handler(CommandHandler(list(COMMAND_PAYLOADS), self.command))
         application.add_handler(MessageHandler(filters.COMMAND, self.help))  # /help and unknown ones
         application.add_handler(MessageHandler(filters.TEXT, self.text))
-        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_handler(appointment_button_handler(self.output, self._to_rasa))
+        application.add_handler(CallbackQueryHandler(self.button, pattern=handled_here))
         application.add_handler(MessageHandler(filters.ALL, self.not_text))
         application.add_error_handler(self.error)
 
@@ -105,23 +129,69 @@ class TelegramHandlers:
         await self._to_rasa(str(update.effective_chat.id), update.message.text)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stop the spinner, take the keyboard away, then send the button's payload to Rasa."""
+        """Honour a tap only on a button the assistant issued under that very message."""
         query = update.callback_query
         chat_id = str(update.effective_chat.id)
-        payload = await self.output.callbacks.decode(query.data or "")
+        message_id = query.message.message_id if query.message is not None else None
+        record = await self.output.callbacks.load(chat_id, message_id) if message_id is not None else None
+        if is_checklist(record):
+            await self._checklist_tap(update, Checklist.from_record(record))
+            return
+        payload = issued_payload(record, query.data)
         if payload is None:
-            logger.info("telegram chat %s: tap on an expired button", chat_id)
-            await call_safely("answerCallbackQuery", chat_id, query.answer(EXPIRED_BUTTON))
+            await self._expired(update)
             return
         logger.info("telegram chat %s: button tap", chat_id)
-        steps = [call_safely("answerCallbackQuery", chat_id, query.answer())]
-        if query.message is not None:
-            remove_keyboard = self.output.bot.edit_message_reply_markup(
-                chat_id=chat_id, message_id=query.message.message_id, reply_markup=None
-            )
-            steps.append(call_safely("editMessageReplyMarkup", chat_id, remove_keyboard))
-        await asyncio.gather(*steps)
+        await self.output.callbacks.forget(chat_id, message_id)
+        remove_keyboard = self.output.bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=message_id, reply_markup=None
+        )
+        await asyncio.gather(
+            call_safely("answerCallbackQuery", chat_id, query.answer()),
+            call_safely("editMessageReplyMarkup", chat_id, remove_keyboard),
+        )
         await self._to_rasa(chat_id, payload)
+
+    async def _checklist_tap(self, update: Update, checklist: Checklist) -> None:
+        """Toggle a tick in place, or finish: Done (something ticked), None of these, Not sure."""
+        query = update.callback_query
+        chat_id, message_id = str(update.effective_chat.id), query.message.message_id
+        toggled = checklist.toggled(query.data)
+        if toggled is not None:
+            logger.info("telegram chat %s: checklist tick", chat_id)
+            await self.output.callbacks.save(chat_id, message_id, toggled.to_record())
+            tick = self.output.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=toggled.keyboard()
+            )
+            await asyncio.gather(
+                call_safely("answerCallbackQuery", chat_id, query.answer()),
+                call_safely("editMessageReplyMarkup", chat_id, tick),
+            )
+            return
+        if checklist.done_without_ticks(query.data):
+            hint = query.answer(checklist.nothing_ticked_hint, show_alert=True)
+            await call_safely("answerCallbackQuery", chat_id, hint)
+            return
+        outcome = checklist.outcome(query.data)
+        if outcome is None:
+            await self._expired(update)
+            return
+        payload, chosen = outcome
+        logger.info("telegram chat %s: checklist answered", chat_id)
+        await self.output.callbacks.forget(chat_id, message_id)
+        answered = self.output.bot.edit_message_text(
+            checklist.answered_text(chosen), chat_id=chat_id, message_id=message_id
+        )
+        await asyncio.gather(
+            call_safely("answerCallbackQuery", chat_id, query.answer()),
+            call_safely("editMessageText", chat_id, answered),
+        )
+        await self._to_rasa(chat_id, payload)
+
+    async def _expired(self, update: Update) -> None:
+        chat_id = str(update.effective_chat.id)
+        logger.info("telegram chat %s: tap on an expired or unknown button", chat_id)
+        await call_safely("answerCallbackQuery", chat_id, update.callback_query.answer(EXPIRED_BUTTON))
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("telegram chat %s: non-text message", update.effective_chat.id)

@@ -2,10 +2,13 @@
 
 Text goes out as plain text (no parse mode, nothing to escape), split at paragraph
 boundaries when longer than Telegram's limit, with the inline keyboard on the
-last part. A chat that blocked the bot (403 Forbidden) or any other failed call,
-after the limiter's retries, is logged by chat id and error kind and swallowed,
-so one unreachable patient never breaks the conversation loop. Message text is
-never logged.
+last part; every keyboard is recorded under the message it was sent with, so
+only its own buttons are honoured when tapped. A checklist is one message of its
+own (checklist.py) in place of the question's numbered text and buttons. A chat
+that blocked the bot (403 Forbidden) or any other failed call, after the
+limiter's retries, is logged by chat id and error kind and swallowed, so one
+unreachable patient never breaks the conversation loop. Message text is never
+logged.
 """
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ import logging
 from typing import Any, AsyncIterator, Awaitable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.channels.telegram.callback_data import CallbackDataStore
+from bot.channels.telegram.checklist import Checklist
 from bot.channels.telegram.keyboard import inline_keyboard
 from bot.channels.telegram.text import split_message
 
@@ -45,12 +49,26 @@ class TelegramOutput(OutputChannel):
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._send_text(recipient_id, text, None)
 
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """As Rasa does, except that a checklist replaces the message's text and buttons."""
+        if Checklist.from_custom(message.get("custom")) is not None:
+            message = {key: value for key, value in message.items() if key not in {"text", "buttons", "quick_replies"}}
+        await super().send_response(recipient_id, dict(message))
+
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         vertical = kwargs.get("button_type") == "vertical"
-        markup = await inline_keyboard(buttons, self.callbacks, vertical=vertical)
-        await self._send_text(recipient_id, text or CHOOSE_PROMPT, markup)
+        markup, record = inline_keyboard(buttons, vertical=vertical)
+        sent = await self._send_text(recipient_id, text or CHOOSE_PROMPT, markup)
+        if sent is not None and record["payloads"]:
+            await self.callbacks.save(recipient_id, sent.message_id, record)
+
+    async def send_checklist(self, recipient_id: Text, checklist: Checklist) -> None:
+        """The checklist as one message; its state is kept under that message for the taps."""
+        sent = await self._send_text(recipient_id, checklist.text(), checklist.keyboard())
+        if sent is not None:
+            await self.callbacks.save(recipient_id, sent.message_id, checklist.to_record())
 
     async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
         try:
@@ -65,7 +83,11 @@ class TelegramOutput(OutputChannel):
     async def send_custom_json(
         self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
     ) -> None:
-        """Show a custom payload's ``text`` (and ``buttons``); widget-only payloads are skipped."""
+        """A checklist, else the custom payload's ``text`` (and ``buttons``); widget-only payloads are skipped."""
+        checklist = Checklist.from_custom(json_message)
+        if checklist is not None:
+            await self.send_checklist(recipient_id, checklist)
+            return
         text = json_message.get("text")
         if not isinstance(text, str):
             logger.debug("telegram: custom payload with keys %s not shown", sorted(json_message))
@@ -77,9 +99,20 @@ class TelegramOutput(OutputChannel):
             await self.send_text_message(recipient_id, text)
 
     async def send_rest_replies(self, recipient_id: Text, replies: List[Dict[Text, Any]]) -> None:
-        """Send the messages Rasa's REST channel returned, exactly as the webhook mode would."""
+        """Send the messages Rasa's REST channel returned, exactly as the webhook mode would.
+
+        REST returns one bot message with text, buttons and custom as two replies,
+        {text, buttons} then {custom}; a checklist's own text and buttons are dropped
+        here as send_response drops them in webhook mode."""
+        messages: List[Dict[Text, Any]] = []
         for reply in replies:
             message = {key: value for key, value in reply.items() if key != "recipient_id"}
+            checklist = Checklist.from_custom(message.get("custom"))
+            if checklist is not None and messages and "custom" not in messages[-1]:
+                if checklist.owns_buttons(messages[-1].get("buttons")):
+                    messages.pop()
+            messages.append(message)
+        for message in messages:
             await self.send_response(recipient_id, message)
 
     @contextlib.asynccontextmanager
@@ -105,13 +138,20 @@ class TelegramOutput(OutputChannel):
             self.bot.send_chat_action(chat_id, ChatAction.TYPING, rate_limit_args=NO_RETRY),
         )
 
-    async def _send_text(self, chat_id: Text, text: Text, markup: Optional[InlineKeyboardMarkup]) -> None:
+    async def _send_text(
+        self, chat_id: Text, text: Text, markup: Optional[InlineKeyboardMarkup]
+    ) -> Optional[Message]:
+        """Send the parts in order; the last part (which carries the keyboard), or None on failure."""
         parts = split_message(text)
+        sent: Optional[Message] = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = self.bot.send_message(chat_id, part, reply_markup=markup if last else None)
-            if not await call_safely("sendMessage", chat_id, sent):
-                return
+            try:
+                sent = await self.bot.send_message(chat_id, part, reply_markup=markup if last else None)
+            except TelegramError as error:
+                _log_failure("sendMessage", chat_id, error)
+                return None
+        return sent
 
 
 async def call_safely(kind: str, chat_id: Text, call: Awaitable[Any]) -> bool:

@@ -3,8 +3,10 @@
  *   <script src="https://chat.example/widget/widget.js" data-server="https://rasa.example" defer></script>
  * It talks to Rasa's socket.io channel (bot.channels.socketio.SocketIOInput) with
  * session persistence, keeps the conversation across reloads in localStorage,
- * queues messages while offline and sends each one once. Message text is only
- * ever put into text nodes, never parsed as HTML, and nothing here needs unsafe-eval.
+ * queues messages while offline and sends each one once. A checklist message
+ * (custom.checklist) is shown as a form of checkboxes instead of its numbered text.
+ * Message text is only ever put into text nodes, never parsed as HTML, and nothing
+ * here needs unsafe-eval.
  */
 (function () {
   "use strict";
@@ -17,6 +19,7 @@
   const MAX_ENTRIES = 200;
   const MAX_MESSAGE_LENGTH = 1000;
   const REPLY_TIMEOUT_MS = 60000;
+  const CHECKLIST_HINT = "Tick the ones that apply, or choose None of these";
   const assetBase = new URL(".", script.src);
   const data = script.dataset;
   const config = {
@@ -194,15 +197,79 @@
   const probe = el("span", { hidden: true });
   root.append(stylesheet, launcher, panel, probe);
 
+  /* ---------- checklists: a fieldset of native checkboxes, answered once ---------- */
+  const isText = (value) => typeof value === "string" && value.length > 0;
+  /* A button (quick reply, None of these, Not sure) with just the fields we use, or null. */
+  const choice = (reply) => reply && isText(reply.title) && isText(reply.payload)
+    ? { title: reply.title, payload: reply.payload } : null;
+
+  /* The checklist of a bot message's custom block, or null (then its text and buttons are shown). */
+  function readChecklist(custom) {
+    const list = custom && custom.checklist;
+    if (!list || !isText(list.q) || !isText(list.legend) || !Array.isArray(list.items)) return null;
+    const items = list.items.filter((item) => item && isText(item.key) && isText(item.label))
+      .map((item) => ({ key: item.key, label: item.label, note: isText(item.note) ? item.note : "" }));
+    const none = choice(list.none);
+    const unsure = choice(list.unsure);
+    if (!items.length || items.length !== list.items.length || !none || !unsure) return null;
+    const done = list.done && isText(list.done.title) ? list.done.title : "Done";
+    return { q: list.q, legend: list.legend, items, done, none, unsure, ticked: [], closed: false };
+  }
+
+  function answerChecklist(entry, payload, shownAs, ticked) {
+    if (entry.checklist.closed) return;  // a second click on a sent checklist
+    entry.checklist.ticked = ticked;
+    enqueue(payload, shownAs);  // closes the checklist, with everything else the patient could answer
+    input.focus();
+  }
+
+  function checklistNode(entry) {
+    const list = entry.checklist;
+    const boxes = list.items.map((item) => el("input", { type: "checkbox", checked: list.ticked.includes(item.key) }));
+    const hint = el("p", { class: "checklist-hint", "aria-live": "polite" });
+    const done = el("button", { type: "submit", class: "checklist-done", text: list.done });
+    const others = [list.none, list.unsure].map((reply) => {
+      const button = el("button", { type: "button", class: "choice", text: reply.title });
+      button.addEventListener("click", () => answerChecklist(entry, reply.payload, reply.title, []));
+      return button;
+    });
+    const fieldset = el("fieldset", { tabindex: "-1", disabled: list.closed }, [
+      el("legend", { text: list.legend }),
+      ...list.items.map((item, i) => el("label", { class: "check" }, [
+        boxes[i],
+        el("span", {}, [item.label, item.note ? el("span", { class: "note", text: " (" + item.note + ")" }) : ""]),
+      ])),
+      hint,
+      el("div", { class: "checklist-actions" }, [done, ...others]),
+    ]);
+    const checklistForm = el("form", { class: "checklist" }, [fieldset]);
+    checklistForm.addEventListener("change", () => { hint.textContent = ""; });
+    checklistForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const ticked = list.items.filter((item, i) => boxes[i].checked);
+      if (!ticked.length) {  // emptied first, so that a second try is announced again
+        hint.textContent = "";
+        setTimeout(() => { hint.textContent = CHECKLIST_HINT; }, 100);
+        return;
+      }
+      const yes = ticked.map((item) => item.key);
+      answerChecklist(entry, "/answer" + JSON.stringify({ q: list.q, yes }),
+        "Ticked: " + ticked.map((item) => item.label).join("; "), yes);
+    });
+    return checklistForm;
+  }
+
   /* ---------- rendering ---------- */
   function entryNode(entry) {
     const who = entry.from === "bot" ? "Assistant" : "You";
-    const bubble = el("div", { class: "bubble" }, [el("span", { class: "sr-only", text: who + ": " })]);
-    if (entry.text) bubble.append(entry.from === "bot" ? richText(entry.text) : entry.text);
+    const bubble = el("div", { class: entry.checklist ? "bubble has-checklist" : "bubble" },
+      [el("span", { class: "sr-only", text: who + ": " })]);
+    if (entry.checklist) bubble.append(checklistNode(entry));
+    else if (entry.text) bubble.append(entry.from === "bot" ? richText(entry.text) : entry.text);
     if (entry.image) bubble.append(el("img", { src: entry.image, alt: entry.imageAlt || "Image from the assistant" }));
     const meta = el("div", { class: "meta" }, [clockTime(entry.ts)]);
     if (entry.pending) meta.append(el("span", { class: "pending", text: " \u00b7 waiting to send" }));
-    const row = el("div", { class: "row " + entry.from, "data-entry": entry.id }, [bubble, meta]);
+    const row = el("div", { class: "row " + entry.from + (entry.checklist ? " wide" : ""), "data-entry": entry.id }, [bubble, meta]);
     if (entry.replies && entry.replies.length) {
       const group = el("div", { class: "quick-replies", role: "group", "aria-label": "Suggested answers" });
       for (const reply of entry.replies) {
@@ -228,6 +295,7 @@
     if (!entry.replies || !entry.replies.length) {
       existing.querySelectorAll(".quick-replies").forEach((node) => node.remove());
     }
+    if (entry.checklist && entry.checklist.closed) existing.querySelector("fieldset").disabled = true;
   }
 
   function renderAll() {
@@ -241,10 +309,13 @@
     renderEntry(entry);
   }
 
-  function dropQuickReplies() {
+  /* Once the patient answers or the bot asks again, older quick replies go and checklists close. */
+  function retireAnswerables() {
     for (const entry of state.transcript) {
-      if (entry.replies && entry.replies.length) {
+      const open = entry.checklist && !entry.checklist.closed;
+      if (open || (entry.replies && entry.replies.length)) {
         entry.replies = [];
+        if (open) entry.checklist.closed = true;
         renderEntry(entry);
       }
     }
@@ -274,7 +345,7 @@
   function enqueue(message, shownAs) {
     const item = { id: newId(), message };
     if (shownAs !== null) {
-      dropQuickReplies();
+      retireAnswerables();
       addEntry({ id: item.id, from: "user", text: shownAs, ts: Date.now(), pending: true });
     }
     state.outbox.push(item);
@@ -337,16 +408,17 @@
   /* ---------- receiving ---------- */
   function onBotMessage(message) {
     if (!message || typeof message !== "object") return;
-    const replies = (message.quick_replies || message.buttons || [])
-      .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
-      .map((b) => ({ title: b.title, payload: b.payload }));
+    const replies = (message.quick_replies || message.buttons || []).map(choice).filter(Boolean);
     const image = message.attachment && message.attachment.type === "image" && message.attachment.payload &&
       /^https?:\/\//.test(message.attachment.payload.src || "") ? message.attachment.payload.src : null;
-    const text = typeof message.text === "string" ? message.text : "";
-    if (!text && !image && !replies.length) return;
-    if (replies.length) dropQuickReplies();
-    addEntry({ id: newId(), from: "bot", text, image, replies, ts: Date.now() });
+    const checklist = readChecklist(message.custom);
+    const text = typeof message.text === "string" && !checklist ? message.text : "";
+    if (!text && !image && !replies.length && !checklist) return;
+    if (replies.length || checklist) retireAnswerables();
+    const entry = { id: newId(), from: "bot", text, image, replies: checklist ? [] : replies, checklist, ts: Date.now() };
+    addEntry(entry);
     if (!state.isOpen) setUnread(state.unread + 1);
+    else if (checklist) log.querySelector('[data-entry="' + entry.id + '"] fieldset').focus();
   }
 
   function onSessionConfirm(confirmed) {
@@ -400,7 +472,7 @@
 
   /* ---------- opening, closing and the keyboard ---------- */
   function focusables() {
-    return Array.from(panel.querySelectorAll("button:not([disabled]), textarea, a[href], [tabindex='0']"))
+    return Array.from(panel.querySelectorAll("button:not(:disabled), input:not(:disabled), textarea, a[href], [tabindex='0']"))
       .filter((node) => node.getClientRects().length > 0);
   }
 

@@ -1,0 +1,29 @@
+"""The triage result in plain words: the advice first, then why, then the honest caveat.
+
+Emergency and urgent results give the advice and offer nothing else; a
+gait-analysis result is honest about the evidence and is followed by the offer.
+"""
+from __future__ import annotations
+
+from bot.triage import TriageResult, advice
+
+from .phrases import say
+
+MAX_REASONS = 3
+SAFETY_DISPOSITIONS = frozenset({"emergency", "urgent"})
+
+
+def outcome_message(result: TriageResult, clinic_phone: str) -> str:
+    reasons = [f"• {reason.text}" for reason in result.reasons[:MAX_REASONS]]
+    if result.disposition in SAFETY_DISPOSITIONS:
+        return "\n".join([f"⚠️ {advice(result.disposition)}", *reasons, say("result_safety_footer")])
+    if result.disposition == "gait_analysis":
+        lines = [say("result_gait", likelihood=result.likelihood)]
+    else:
+        lines = [say("result_other")]
+    lines += reasons
+    lines.append(advice(result.disposition))
+    if result.disposition == "consult":
+        lines.append(say("result_consult_phone", clinic_phone=clinic_phone))
+    lines.append(say("result_caveat"))
+    return "\n".join(lines)
