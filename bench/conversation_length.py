@@ -21,7 +21,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -43,6 +43,16 @@ class Outcome:
     red_flag_same_turn: Optional[bool]
     failure: str = ""
     transcript: str = ""
+    reasked: Tuple[str, ...] = ()
+    """Questions asked although the first message had answered them."""
+    items_alone: int = 0
+    """Checklist items asked one by one because a checklist reply was not understood."""
+
+    @property
+    def clean(self) -> bool:
+        """Through, to the expected result, with nothing re-asked, no fallback and no late red-flag advice."""
+        return (not self.failure and self.disposition == self.patient.expect and not self.reasked
+                and not self.items_alone and self.red_flag_same_turn is not False)
 
 
 def engine_outcome(patient: PatientScript) -> Outcome:
@@ -58,8 +68,9 @@ def stack_outcome(stack) -> Callable[[PatientScript], Outcome]:
         except ConversationFailed as failed:
             reason, _, tail = str(failed).partition("\n")
             return Outcome(patient, None, None, None, None, failure=reason, transcript=tail)
+        reasked = tuple(q for q in patient.never_asked if q in talk.pending_seen)
         return Outcome(patient, talk.disposition, talk.to_result, talk.to_booking, talk.red_flag_same_turn,
-                       transcript=talk.tail())
+                       transcript=talk.tail(40), reasked=reasked, items_alone=len(talk.items_alone))
     return run
 
 
@@ -76,8 +87,12 @@ def _progress(o: Outcome) -> str:
     if o.failure:
         return f"  {o.patient.id:32} FAILED  {o.failure}"
     mark = "ok" if o.disposition == o.patient.expect else f"WRONG (expected {o.patient.expect})"
-    booking = f", booked after {o.to_booking}" if o.to_booking else ""
-    return f"  {o.patient.id:32} {o.disposition:14} {mark:4} after {o.to_result} messages{booking}"
+    notes = [f"booked after {o.to_booking}"] if o.to_booking else []
+    notes += [f"re-asked {', '.join(o.reasked)}"] if o.reasked else []
+    notes += [f"{o.items_alone} checklist items asked alone"] if o.items_alone else []
+    notes += ["red-flag advice LATE"] if o.red_flag_same_turn is False else []
+    return f"  {o.patient.id:32} {o.disposition:14} {mark:4} after {o.to_result} messages" + "".join(
+        f"; {note}" for note in notes)
 
 
 def _spread(values: List[int]) -> str:
@@ -122,7 +137,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-only", action="store_true", help="the triage engine alone, no servers")
     parser.add_argument("--patient", action="append", default=[], help="run only this patient id (repeatable)")
-    parser.add_argument("--transcripts", action="store_true", help="print the transcript tail of failed or wrong runs")
+    parser.add_argument("--transcripts", action="store_true", help="print the end of every run that was not clean")
     args = parser.parse_args()
     patients = [p for p in load_patients() if not args.patient or p.id in args.patient]
     if args.engine_only:
@@ -136,8 +151,8 @@ def main() -> int:
     report(outcomes)
     if args.transcripts:
         for o in outcomes:
-            if o.failure or o.disposition != o.patient.expect:
-                print(f"\n--- {o.patient.id}: {o.failure or 'wrong result'}\n{o.transcript}")
+            if not o.clean:
+                print(f"\n--- {o.patient.id}: {o.failure or _progress(o).strip()}\n{o.transcript}")
     return 0 if all(not o.failure and o.disposition == o.patient.expect for o in outcomes) else 1
 
 

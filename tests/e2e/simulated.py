@@ -6,7 +6,9 @@
 
 Both answer whatever is pending from the script and fail on a question the
 script has no reply for, so a script that drifts from the model or the
-conversation is caught rather than answered with a guess.
+conversation is caught rather than answered with a guess. The one exception
+is a checklist item asked alone after the checklist reply was not understood:
+the driver answers it "yes" or "no" as `intended` says, and records it.
 """
 from __future__ import annotations
 
@@ -161,6 +163,9 @@ class Conversation:
     to_booking: Optional[int] = None
     red_flag_turn: Optional[int] = None
     """The patient message (1-based) that first mentioned the red flag."""
+    items_alone: List[str] = field(default_factory=list)
+    """Checklist items asked one by one that the script did not foresee (the checklist reply was not
+    understood): answered "yes" or "no" as intended, so that the run measures what that costs."""
 
     @property
     def turns(self) -> int:
@@ -172,7 +177,7 @@ class Conversation:
             return None
         return self.to_result is not None and self.to_result == self.red_flag_turn
 
-    def tail(self, lines: int = 12) -> str:
+    def tail(self, lines: int = 16) -> str:
         return "\n".join(self.transcript[-lines:])
 
 
@@ -205,6 +210,9 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
             raise ConversationFailed(f"nothing is pending ({where}):\n{talk.tail()}")
         reply = patient.reply(pending, asked_times.get(pending, 0))
         asked_times[pending] = asked_times.get(pending, 0) + 1
+        if reply is None and pending in CHECKLIST_ITEMS:
+            reply = "yes" if patient.intended[pending] else "no"
+            talk.items_alone.append(pending)
         if reply is None:
             raise ConversationFailed(f"the bot asks '{pending}' (time {asked_times[pending]}), which the script "
                                      f"does not answer ({where}):\n{talk.tail()}")

@@ -117,3 +117,11 @@ def test_the_driver_gives_up_after_the_turn_limit() -> None:
     with pytest.raises(ConversationFailed, match=f"not done after {MAX_TURNS}"):
         converse(_ScriptedStack(["emergency_signs"] * 60),
                  replace(BY_ID["fracture_mid"], answers={"emergency_signs": "no"}))
+
+
+def test_an_item_asked_alone_after_an_unread_checklist_is_answered_as_intended_and_recorded() -> None:
+    stack = _ScriptedStack(["consent", "where", "rf_bladder_bowel", "rf_trauma", "rf_cannot_bear_weight"],
+                           "emergency")
+    talk = converse(stack, BY_ID["fracture_mid"])
+    assert stack.said[-3:] == ["no", "yes", "yes"] and talk.items_alone == ["rf_bladder_bowel", "rf_trauma",
+                                                                           "rf_cannot_bear_weight"]
