@@ -108,13 +108,13 @@ def report(outcomes: List[Outcome]) -> None:
     right = [o for o in done if o.disposition == o.patient.expect]
     print(f"\n{len(right)} of {len(outcomes)} patients reached the expected result"
           f" ({len(outcomes) - len(done)} failed, {len(done) - len(right)} wrong)")
-    print("patient messages from the first message to the result:")
+    print("patient messages from the first message to the result, by the expected disposition:")
     by_disposition: Dict[str, List[int]] = {}
     for o in done:
-        by_disposition.setdefault(o.disposition, []).append(o.to_result)
+        by_disposition.setdefault(o.patient.expect, []).append(o.to_result)
     for disposition, values in sorted(by_disposition.items()):
         print(f"  {disposition:14} {_spread(values)}")
-    calm = [o.to_result for o in done if o.disposition not in RED_FLAG_DISPOSITIONS]
+    calm = [o.to_result for o in done if o.patient.expect not in RED_FLAG_DISPOSITIONS]
     if calm:
         median = statistics.median(calm)
         print(f"  no red flag    median {median:g} (target <= {RESULT_TARGET}: {_met(median <= RESULT_TARGET)})")
