@@ -59,10 +59,12 @@ class PatientScript:
     booking: Mapping[str, str] = MappingProxyType({})
 
     def reply(self, pending: str, times_asked: int) -> Optional[str]:
-        """The reply to the `times_asked`-th ask (0-based) of `pending`, or None if unscripted."""
+        """The reply to the `times_asked`-th ask (0-based) of `pending`, or None if unscripted.
+
+        A list gives the replies in turn, its last one repeated, as a patient asked again repeats."""
         script = {**self.answers, **self.booking}.get(pending)
         if isinstance(script, list):
-            return script[times_asked] if times_asked < len(script) else None
+            return script[min(times_asked, len(script) - 1)]
         return script
 
 
