@@ -23,7 +23,7 @@ CONTRACT_INTENTS = {
     "greet", "goodbye", "affirm", "deny", "thank", "describe_pain", "inform",
     "skip", "book_gait_analysis", "ask_gait_analysis", "ask_overpronation",
     "ask_orthotics", "ask_locations", "ask_hours", "ask_insurance", "ask_why",
-    "ask_human", "bot_challenge", "restart", "forget_me", "cancel_booking",
+    "ask_human", "bot_challenge", "start_over", "forget_me", "cancel_booking",
     "change_booking", "out_of_scope",
 }
 NEVER_TRAINED = "report_red_flag"

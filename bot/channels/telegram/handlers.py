@@ -98,8 +98,10 @@ class TelegramHandlers:
         application.add_handler(CommandHandler(list(COMMAND_PAYLOADS), self.command))
         application.add_handler(MessageHandler(filters.COMMAND, self.help))  # /help and unknown ones
         application.add_handler(MessageHandler(filters.TEXT, self.text))
-        application.add_handler(appointment_button_handler(self.output, self._to_rasa))
+        # The generic handler first: python-telegram-bot lets a tap with empty data through every
+        # pattern, and only this one refuses it; `appt:` data is not handled_here and passes on.
         application.add_handler(CallbackQueryHandler(self.button, pattern=handled_here))
+        application.add_handler(appointment_button_handler(self.output, self._to_rasa))
         application.add_handler(MessageHandler(filters.ALL, self.not_text))
         application.add_error_handler(self.error)
 
