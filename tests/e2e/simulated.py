@@ -57,6 +57,8 @@ class PatientScript:
     never_asked: Tuple[str, ...] = ()
     unsure: Tuple[str, ...] = ()
     booking: Mapping[str, str] = MappingProxyType({})
+    known_gap: Optional[str] = None
+    """Why the conversation is known to fail this patient today (the e2e test is then a strict xfail)."""
 
     def reply(self, pending: str, times_asked: int) -> Optional[str]:
         """The reply to the `times_asked`-th ask (0-based) of `pending`, or None if unscripted.
@@ -83,6 +85,7 @@ def _patient(entry: Dict[str, Any]) -> PatientScript:
         intended=MappingProxyType(intended), written=MappingProxyType(written), expect=entry["expect"],
         red_flag_at=entry.get("red_flag_at"), never_asked=tuple(entry.get("never_asked", ())),
         unsure=tuple(entry.get("unsure", ())), booking=MappingProxyType(dict(entry.get("booking", {}))),
+        known_gap=entry.get("known_gap"),
     )
 
 
