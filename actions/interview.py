@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinic_facts import clinic
 from actions.form_reading import latest_intent
 from actions.storage_access import StorageUnavailable, channel_of, stored
-from bot.conversation import Clinic, InterviewState, PatientMessage, reask, take_turn
+from bot.conversation import Clinic, InterviewState, PatientMessage, answers_the_interview, reask, take_turn
 from bot.conversation.render import Reply
 from bot.storage.conversations import save_assessment
 from bot.triage import TriageResult, why_we_ask
@@ -48,6 +48,11 @@ def state_of(tracker: Tracker) -> InterviewState:
     return InterviewState.from_slots(tracker.get_slot)
 
 
+def patient_message(tracker: Tracker) -> PatientMessage:
+    latest = tracker.latest_message
+    return PatientMessage.from_parse(latest.get("text") or "", latest_intent(tracker), latest.get("entities") or [])
+
+
 def utter(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
     for reply in replies:
         dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), json_message=reply.custom)
@@ -61,10 +66,7 @@ class ActionInterview(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         before = state_of(tracker)
-        latest = tracker.latest_message
-        message = PatientMessage.from_parse(latest.get("text") or "", latest_intent(tracker),
-                                            latest.get("entities") or [])
-        turn = take_turn(before, message, clinic_for_conversation())
+        turn = take_turn(before, patient_message(tracker), clinic_for_conversation())
         utter(dispatcher, list(turn.replies))
         events: List[EventType] = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(before).items()]
         if turn.result is not None:
@@ -98,6 +100,8 @@ class ActionInterruption(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = latest_intent(tracker) or ""
         state = state_of(tracker)
+        if not tracker.active_loop.get("name") and answers_the_interview(state, patient_message(tracker)):
+            return [FollowupAction("action_interview")]  # an answer the classifier took for a question
         if intent in FAQ_KEYS:
             dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent]))
         elif intent == "ask_why":

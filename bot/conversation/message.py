@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from bot.nlu.odd_input import has_no_words, too_long
+from bot.nlu.typos import fix_typos
 
 ANSWER_PREFIX = "/answer"
 
@@ -69,5 +70,5 @@ class PatientMessage:
 
     @property
     def words(self) -> str:
-        """The text to read for facts and answers: empty for button payloads."""
-        return "" if self.is_button else self.text.strip()
+        """The text to read for facts and answers, common misspellings corrected; empty for buttons."""
+        return "" if self.is_button else fix_typos(self.text.strip())

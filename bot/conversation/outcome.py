@@ -16,7 +16,9 @@ SAFETY_DISPOSITIONS = frozenset({"emergency", "urgent"})
 def outcome_message(result: TriageResult, clinic_phone: str) -> str:
     reasons = [f"• {reason.text}" for reason in result.reasons[:MAX_REASONS]]
     if result.disposition in SAFETY_DISPOSITIONS:
-        return "\n".join([f"⚠️ {advice(result.disposition)}", *reasons, say("result_safety_footer")])
+        # Only the signs that decided it: score reasons ("knee pain links with the feet") would confuse.
+        signs = [f"• {reason.text}" for reason in result.reasons if reason.points == 0][:MAX_REASONS]
+        return "\n".join([f"⚠️ {advice(result.disposition)}", *signs, say("result_safety_footer")])
     if result.disposition == "gait_analysis":
         lines = [say("result_gait", likelihood=result.likelihood)]
     else:

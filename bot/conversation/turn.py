@@ -453,3 +453,15 @@ def opening(clinic: Clinic) -> Turn:
     turn.say("not_a_doctor")
     _ask_consent(turn)
     return turn.done()
+
+
+def answers_the_interview(state: InterviewState, message: PatientMessage) -> bool:
+    """True when a message the classifier took for a question in between ("I've got high arches,
+    if that matters" read as "why do you ask?") states facts or answers the open question."""
+    if state.consent is not True or message.payload is not None or not message.words:
+        return False
+    if _facts(message):
+        return True
+    if state.open_question in QUESTION_IDS:
+        return read_reply(question_by_id(state.open_question, state.answers), message).status == ANSWER
+    return False

@@ -99,7 +99,7 @@ _NONE_WORDS = (
     r"none of (?:these|them|those|the above|that|it)|nothing like that|nothing of (?:the sort|that sort)|"
     r"no to (?:all|everything|all of them|each)|not any(?: of (?:them|these|those))?|all no|none apply|"
     r"none of these apply|none of them apply|no none|i (?:do ?n[o']?t|don'?t) have any(?: of (?:these|them|those))?|"
-    r"(?:i have |there(?:'s| is) )?none of (?:these|them|those)|no,? none|no,? nothing|nothing at all|no never|"
+    r"(?:i have |there(?:'s| is) )?none of (?:these|them|those)|(?:no|nope|nah),? (?:none|nothing)|nothing at all|no never|"
     r"none whatsoever|nothing applies|no(?:,)? none of (?:these|them|those)"
 )
 _NONE_RE = re.compile(rf"^(?:{_NONE_WORDS})(?:[\s,!.]+(?:thanks|thank you|thx|ty|sorry|thankfully|luckily|fortunately))?$")
@@ -117,6 +117,9 @@ _HEDGE_RE = re.compile(
     r"kind of|kinda|sort of|could be|dunno|idk|do ?n[o']?t know|no idea|hard to say|not always|sometimes|"
     r"not really)\b"
 )
+_TRAILING_NONE_RE = re.compile(
+    r"(?:^|[.…!;,]\s*|\s)(?:so |but |and )?(?:none of (?:these|those|them|the above)|nothing like that|no to all)"
+    r"(?:\s+(?:really|at all|thankfully|luckily|thanks|apply))?$")
 _NEGATION_RE = re.compile(r"\b(?:no|not|nor|never|without|neither|none)\b|n'?t\b")
 _AFFIRM_RE = re.compile(r"^(?:yes+|yeah|yep|yup|ya|yea|sure|some|some of them|a few|a couple|few|ok|okay)\b[\s,]*")
 _SPLIT_RE = re.compile(r"\s*(?:[,;/+&]|\band\b|\bbut\b|\bor\b|\bnor\b|\bplus\b|\balso\b)\s*")
@@ -147,6 +150,10 @@ def read_checklist(text: str, items: Sequence[Tuple[str, str]]) -> ChecklistRead
         if rest is not None and not named:
             return _reading(no=keys, none=True)
     negative = {key for key, label in items if _NEGATION_RE.search(label.lower())}
+    trailing = _TRAILING_NONE_RE.search(answer)
+    if trailing and trailing.start() > 0 and not _read_parts(answer[:trailing.start()], keys, terms, negative).yes:
+        # "Well, it was lifting boxes, but no fall or anything... None of those really"
+        return _reading(no=keys, none=True)
     return _read_parts(answer, keys, terms, negative)
 
 

@@ -12,7 +12,7 @@ MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "1000"))
 """The longest message read; longer ones are refused with a clear message (this one setting)."""
 
 TOO_LONG, NO_WORDS = "too_long", "no_words"
-_WORD = re.compile(r"[^\W\d_]{2,}|\d", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]|\d", re.UNICODE)
 _ONE_CHARACTER_RUN = re.compile(r"^(.)\1{5,}$", re.DOTALL)
 
 
@@ -21,7 +21,9 @@ def too_long(text: str) -> bool:
 
 
 def has_no_words(text: str) -> bool:
-    """True for emoji, punctuation, a run of one character ("xxxxxxxx") or nothing at all."""
+    """True for emoji, punctuation, a run of one character ("xxxxxxxx") or nothing at all.
+
+    A single letter is a word: "y" and "n" are answers."""
     squeezed = re.sub(r"\s+", "", text)
     if not squeezed or _ONE_CHARACTER_RUN.match(squeezed.lower()):
         return True

@@ -131,7 +131,9 @@ _QUANTITY_RE = re.compile(
 _HALF_UNIT_RE = re.compile(rf"\bhalf an? (?:{_UNIT})\b")
 _BARE_PLURAL_RE = re.compile(r"\b(?:for |past |a few )?(days|weeks|months|years)\b")
 _BARE_PLURAL_COUNT = {"days": 3, "weeks": 3, "months": 3, "years": 2}
-_JUST_NOW_RE = re.compile(r"\b(?:today|this morning|tonight|just (?:now|started|happened)|since yesterday|yesterday|last night)\b")
+_JUST_NOW_RE = re.compile(r"\b(?:today|this morning|tonight|just (?:now|started|happened)|since yesterday|yesterday|last night|"
+                          r"(?:since |over )?(?:the|last|this past) weekend|this week|earlier this week|"
+                          r"(?:since )?(?:a|one) (?:few|couple(?: of)?) days)\b")
 _SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
 _MONTHS = {
     name: index
