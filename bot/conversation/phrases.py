@@ -21,6 +21,11 @@ def say(name: str, **values: Any) -> str:
     return str(phrases()[name]).format(**values)
 
 
+def first_phrase(*names: str) -> str:
+    """The first of these phrase names that exists (a question's own hint, else its kind's)."""
+    return next(name for name in names if name in phrases())
+
+
 def duration_words(weeks: float) -> str:
     if weeks < 1:
         return "less than a week"

@@ -6,7 +6,7 @@ widget and Telegram draw a checklist from `custom.checklist` instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from bot.triage import MODEL, Question
 
@@ -24,14 +24,6 @@ class Reply:
     text: str
     buttons: tuple = ()
     custom: Optional[dict] = None
-
-    def to_dict(self) -> dict[str, Any]:
-        message: dict[str, Any] = {"text": self.text}
-        if self.buttons:
-            message["buttons"] = [dict(button) for button in self.buttons]
-        if self.custom is not None:
-            message["custom"] = self.custom
-        return message
 
 
 @dataclass(frozen=True)

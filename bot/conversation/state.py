@@ -13,7 +13,6 @@ from typing import Any, Callable, Optional
 CONSENT = "consent"
 SUMMARY = "summary"
 BOOKING_OFFER = "booking_offer"
-STEPS = (CONSENT, SUMMARY, BOOKING_OFFER)
 
 SLOTS = {
     "consent": "consent",

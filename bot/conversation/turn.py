@@ -26,7 +26,7 @@ from bot.triage.keys import InvalidAnswers
 
 from .message import PatientMessage, answer_text
 from .outcome import SAFETY_DISPOSITIONS, outcome_message
-from .phrases import say
+from .phrases import first_phrase, say
 from .reading import ANSWER, STALE, UNSURE, read_reply
 from .render import MULTI, Button, Reply, question_reply, text
 from .state import BOOKING_OFFER, CONSENT, SUMMARY, InterviewState
@@ -34,13 +34,13 @@ from .summary import summary_text, understood_summary
 
 MAX_TRIES = 2
 DESTRUCTIVE_REQUESTS = ("start_over", "forget_me")
-RESUMING_INTENTS = frozenset({"greet", "book_gait_analysis", "start_triage"})
+RESUMING_INTENTS = frozenset({"greet", "book_gait_analysis"})
 """Intents that say "let's go on" rather than answer anything: the open question is asked again."""
 SAFETY_KEYS = frozenset(item.key for q in MODEL.questions if q.screen and q.kind == MULTI for item in q.items)
 _CORRECTION = re.compile(r"\b(?:actually|sorry|i meant|i mean|correction|wait|oops|mistake|not the|rather|change)\b",
                          re.IGNORECASE)
-QUESTION_IDS = frozenset(q.id for q in MODEL.questions) | SAFETY_KEYS | frozenset(
-    item.key for q in MODEL.questions for item in q.items)
+QUESTION_IDS = frozenset(q.id for q in MODEL.questions) | frozenset(item.key for q in MODEL.questions for item in q.items)
+"""What open_question may hold besides the conversation's own steps: a question, or an item asked alone."""
 
 
 @dataclass(frozen=True)
@@ -248,7 +248,7 @@ def _unsure(turn: _Builder, question: Question) -> None:
 
 def _unclear(turn: _Builder, question: Question) -> None:
     if turn.state.tries + 1 < MAX_TRIES:
-        hint = say(f"hint_{question.id}") if question.kind == "number" else say(f"hint_{question.kind}")
+        hint = say(first_phrase(f"hint_{question.id}", f"hint_{question.kind}"))
         turn.say("not_understood", hint=hint)
     _try_again(turn, question, None)
 
