@@ -45,7 +45,7 @@ def seed(factory, clinic) -> Dict[str, int]:
     with factory.begin() as session:
         ensure_slots(session, clinic, now)
         after = bookable_after(clinic, now)
-        midtown = available_slots(session, "midtown", after, limit=3)
+        midtown = _three_on_one_day(clinic, available_slots(session, "midtown", after, limit=60))
         ues = available_slots(session, "upper_east_side", after, limit=1)
         assessment = save_assessment(session, "conv-1", "rest", ANSWERS, RESULT)
         jane = book_slot(session, midtown[0].id, "Jane Smith", "2125550142", "jane@example.com", "rest", "conv-1")
@@ -56,6 +56,15 @@ def seed(factory, clinic) -> Dict[str, int]:
         create_user(session, "alice", PASSWORD)
         return {"jane": jane.id, "john": john.id, "carl": carl.id, "assessment": assessment.id,
                 "callback": callback.id, "free_slot": midtown[2].id, "jane_slot": midtown[0].id}
+
+
+def _three_on_one_day(clinic, slots):
+    """Three free times on the same local day: the slots page of one day must show all of them,
+    whatever the time of day the tests run (the first day may have fewer than three left)."""
+    by_day: Dict[object, list] = {}
+    for slot in slots:
+        by_day.setdefault(clinic.local(slot.starts_at).date(), []).append(slot)
+    return next(day_slots[:3] for day_slots in by_day.values() if len(day_slots) >= 3)
 
 
 def settings_for(rasa_url: str, api_token: Optional[str] = API_TOKEN) -> StaffSettings:
