@@ -15,12 +15,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.clinic_facts import clinic
-from actions.form_reading import AnswerReadingForm, free_text_answer, latest_entity, latest_intent, not_understood, read_name
+from actions.form_reading import (
+    AnswerReadingForm, latest_entity, latest_intent, not_understood, read_free_text, read_name,
+)
 from actions.storage_access import StorageUnavailable, stored
 from bot.clinic import Location
 from bot.storage.booking import available_slots, bookable_after, ensure_slots
 from bot.storage.models import Slot, utcnow
-from bot.storage.validation import InvalidInput, format_phone, parse_contact
+from bot.storage.validation import format_phone, parse_contact
 
 PAGE_SIZE = 3
 LATER = "later"
@@ -143,15 +145,7 @@ class ValidateBookingForm(AnswerReadingForm):
         return read_name(dispatcher, tracker)
 
     def read_patient_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        text = free_text_answer(tracker)
-        if text is None:
-            return []
-        try:
-            contact = parse_contact(text)
-        except InvalidInput as problem:
-            return not_understood(dispatcher, tracker, str(problem))
-        return [SlotSet("patient_phone", contact.phone), SlotSet("patient_email", contact.email),
-                SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
+        return read_free_text(dispatcher, tracker, _contact_events)
 
     def read_booking_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         intent = latest_intent(tracker)
@@ -166,6 +160,13 @@ class ValidateBookingForm(AnswerReadingForm):
             return [SlotSet("booking_confirmed", False)]
         return not_understood(dispatcher, tracker, "Please tap Confirm, or tell me what to change: "
                               "the time, the location or your details.")
+
+
+def _contact_events(text: str) -> List[EventType]:
+    """A phone number or an e-mail, stored structured (E.164 or the address) and as shown."""
+    contact = parse_contact(text)
+    return [SlotSet("patient_phone", contact.phone), SlotSet("patient_email", contact.email),
+            SlotSet("patient_contact", contact.email or format_phone(contact.phone))]
 
 
 def _pick(offered: List[Dict[str, str]], chosen: Optional[str], text: str) -> Optional[Dict[str, str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -70,16 +70,23 @@ _NAME_INTRO = re.compile(r"^(?:my name is|my name's|name is|name's|it's|it is|i'
                          re.IGNORECASE)
 
 
-def read_name(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """The whole text is the name ("Tom Hart"), without a leading "my name is"."""
+def read_free_text(dispatcher: CollectingDispatcher, tracker: Tracker,
+                   read: Callable[[str], List[EventType]]) -> List[EventType]:
+    """Read a free-text field: the text goes to `read` (which may raise InvalidInput, re-asked
+    with its example); a message that is unmistakably something else is left to the rules."""
     text = free_text_answer(tracker)
     if text is None:
         return []
     try:
-        return [SlotSet("patient_name", validate_name(_NAME_INTRO.sub("", text).strip(" .!")))]
+        return read(text)
     except InvalidInput as problem:
         return not_understood(dispatcher, tracker, str(problem))
 
+
+def read_name(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The whole text is the name ("Tom Hart"), without a leading "my name is"."""
+    return read_free_text(dispatcher, tracker, lambda text: [
+        SlotSet("patient_name", validate_name(_NAME_INTRO.sub("", text).strip(" .!")))])
 
 class AnswerReadingForm(FormValidationAction, ABC):
     """A form whose `read_<slot>` methods read the requested slot; validation keeps what they set.

@@ -8,10 +8,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_facts import clinic
-from actions.form_reading import AnswerReadingForm, free_text_answer, not_understood, read_name
+from actions.form_reading import AnswerReadingForm, read_free_text, read_name
 from actions.storage_access import StorageUnavailable, channel_of, stored
 from bot.storage.conversations import record_callback
-from bot.storage.validation import InvalidInput, validate_phone
+from bot.storage.validation import validate_phone
 
 
 class ActionRequestHuman(Action):
@@ -37,13 +37,7 @@ class ValidateCallbackForm(AnswerReadingForm):
         return read_name(dispatcher, tracker)
 
     def read_patient_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        text = free_text_answer(tracker)
-        if text is None:
-            return []
-        try:
-            return [SlotSet("patient_phone", validate_phone(text))]
-        except InvalidInput as problem:
-            return not_understood(dispatcher, tracker, str(problem))
+        return read_free_text(dispatcher, tracker, lambda text: [SlotSet("patient_phone", validate_phone(text))])
 
 
 class ActionRecordCallback(Action):
