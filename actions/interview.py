@@ -19,10 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clinic_facts import clinic
 from actions.form_reading import latest_intent
 from actions.storage_access import StorageUnavailable, channel_of, stored
-from bot.conversation import Clinic, InterviewState, PatientMessage, answers_the_interview, reask, take_turn
+from bot.conversation import (
+    Clinic, InterviewState, PatientMessage, answers_the_interview, reask, refusal, take_turn,
+)
 from bot.conversation.phrases import say
 from bot.conversation.render import Reply
-from bot.nlu.odd_input import MAX_MESSAGE_CHARS
 from bot.storage.conversations import save_assessment
 from bot.triage import TriageResult, why_we_ask
 from bot.triage.questions import EXPLANATIONS
@@ -112,11 +113,8 @@ class ActionInterruption(Action):
                 dispatcher.utter_message(text=why_we_ask(open_question))
             else:
                 dispatcher.utter_message(response="utter_why_general")
-        elif intent == "too_long":
-            text = tracker.latest_message.get("text") or ""
-            dispatcher.utter_message(text=say("too_long", length=len(text), limit=MAX_MESSAGE_CHARS))
-        elif intent == "no_words":
-            dispatcher.utter_message(text=say("no_words"))
+        elif intent in ("too_long", "no_words"):
+            dispatcher.utter_message(text=refusal(patient_message(tracker)) or say("no_words"))
         else:
             dispatcher.utter_message(response=RESPONSES.get(intent, "utter_out_of_scope"))
         if not tracker.active_loop.get("name") and state.open_question:

@@ -10,7 +10,7 @@ summary of what was understood comes before the result.
 """
 from .message import PatientMessage
 from .state import InterviewState
-from .turn import Clinic, Turn, answers_the_interview, opening, reask, take_turn
+from .turn import Clinic, Turn, answers_the_interview, opening, reask, refusal, take_turn
 
 __all__ = ["Clinic", "InterviewState", "PatientMessage", "Turn", "answers_the_interview", "opening", "reask",
-           "take_turn"]
+           "refusal", "take_turn"]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping, Optional
 
 from bot.nlu.odd_input import has_no_words, too_long
+from bot.nlu.facts import read_facts
 from bot.nlu.typos import fix_typos
+from bot.triage import InvalidAnswers, validate_answers
 
 ANSWER_PREFIX = "/answer"
 
@@ -68,7 +71,19 @@ class PatientMessage:
     def no_words(self) -> bool:
         return not self.is_button and has_no_words(self.text)
 
-    @property
+    @cached_property
+    def facts(self) -> dict:
+        """Answer keys the words state (bot.nlu.facts), read once per message; {} if none or invalid."""
+        if not self.words:
+            return {}
+        facts = read_facts(self.words)
+        try:
+            validate_answers(facts)
+        except InvalidAnswers:
+            return {}
+        return facts
+
+    @cached_property
     def words(self) -> str:
         """The text to read for facts and answers, common misspellings corrected; empty for buttons."""
         return "" if self.is_button else fix_typos(self.text.strip())

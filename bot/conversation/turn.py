@@ -19,10 +19,8 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from bot.nlu import parsers
-from bot.nlu.facts import read_facts
 from bot.nlu.odd_input import MAX_MESSAGE_CHARS
-from bot.triage import MODEL, Question, TriageResult, advice, assess, next_question, question_by_id, validate_answers
-from bot.triage.keys import InvalidAnswers
+from bot.triage import MODEL, Question, TriageResult, advice, assess, next_question, question_by_id
 
 from .message import PatientMessage, answer_text
 from .outcome import SAFETY_DISPOSITIONS, outcome_message
@@ -88,11 +86,8 @@ def take_turn(state: InterviewState, message: PatientMessage, clinic: Clinic) ->
     turn = _Builder(state, clinic)
     if message.red_flags:
         _red_flags(turn, message)
-    elif message.too_long:
-        turn.say("too_long", length=len(message.text), limit=MAX_MESSAGE_CHARS)
-        _reask(turn)
-    elif message.no_words:
-        turn.say("no_words")
+    elif (refused := refusal(message)) is not None:
+        turn.add(text(refused))
         _reask(turn)
     elif state.pending_request and _pending_request(turn, message):
         pass
@@ -103,6 +98,13 @@ def take_turn(state: InterviewState, message: PatientMessage, clinic: Clinic) ->
     else:
         _interview(turn, message)
     return turn.done()
+
+
+def refusal(message: PatientMessage) -> Optional[str]:
+    """The sentence for a message that is not read (too long, or without a word), else None."""
+    if message.too_long:
+        return say("too_long", length=len(message.text), limit=MAX_MESSAGE_CHARS)
+    return say("no_words") if message.no_words else None
 
 
 def reask(state: InterviewState, clinic: Clinic) -> list[Reply]:
@@ -189,7 +191,7 @@ def _ask_consent(turn: _Builder) -> None:
 
 def _remember_facts(turn: _Builder, message: PatientMessage) -> None:
     """Facts told before consent are kept only in this conversation; refusing consent drops them."""
-    facts = _facts(message)
+    facts = message.facts
     fresh = {key: value for key, value in facts.items() if key not in turn.state.answers}
     if fresh:
         turn.state = turn.state.with_answers(fresh, tuple(fresh))
@@ -213,7 +215,7 @@ def _interview(turn: _Builder, message: PatientMessage) -> None:
 
 
 def _answer(turn: _Builder, message: PatientMessage, question: Question) -> None:
-    if message.intent in RESUMING_INTENTS and message.payload is None and not _facts(message):
+    if message.intent in RESUMING_INTENTS and message.payload is None and not message.facts:
         _reask(turn)
         return
     reading = read_reply(question, message)
@@ -395,24 +397,12 @@ def _after_result(turn: _Builder, message: PatientMessage) -> None:
 
 
 # ---------------------------------------------------------------- facts
-def _facts(message: PatientMessage) -> dict:
-    words = message.words
-    if not words:
-        return {}
-    facts = read_facts(words)
-    try:
-        validate_answers(facts)
-    except InvalidAnswers:
-        return {}
-    return facts
-
-
 def _apply_facts(turn: _Builder, message: PatientMessage, correcting: bool) -> bool:
     """Record stated facts: new ones always, changed ones only when the patient is correcting.
 
     True if anything changed. A changed answer is said back, so nothing changes silently.
     """
-    facts = _facts(message)
+    facts = message.facts
     answers = turn.state.answers
     fresh = {key: value for key, value in facts.items() if key not in answers}
     changed = {key: value for key, value in facts.items() if key in answers and answers[key] != value}
@@ -460,7 +450,7 @@ def answers_the_interview(state: InterviewState, message: PatientMessage) -> boo
     if that matters" read as "why do you ask?") states facts or answers the open question."""
     if state.consent is not True or message.payload is not None or not message.words:
         return False
-    if _facts(message):
+    if message.facts:
         return True
     if state.open_question in QUESTION_IDS:
         return read_reply(question_by_id(state.open_question, state.answers), message).status == ANSWER
