@@ -15,7 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.interview import clinic_for_conversation, utter
 from actions.storage_access import StorageUnavailable, stored
 from bot.conversation import InterviewState, opening
+from bot.channels.telegram.callback_data import CallbackDataStore
+from bot.channels.telegram.settings import TelegramSettings
 from bot.storage.conversations import forget_conversation
+from bot.storage.tracker_events import delete_sender_events
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +37,13 @@ class ActionStartOver(Action):
 
 
 class ActionForgetMe(Action):
-    """Delete what the clinic database holds for this sender, then the conversation.
+    """Delete what the clinic database holds for this sender, the Telegram button records, then the conversation.
 
-    The conversation's events are deleted by the tracker store (bot.tracker_store)
-    when this action ends with AllSlotsReset, which it returns only once the clinic
-    database was erased: a failure deletes nothing and says so.
+    "Done" is said only once everything is gone: the clinic's records, the
+    stored conversation events (bot.storage.tracker_events) and the chat's
+    Telegram button records. The turn itself is then deleted by the tracker store
+    (bot.tracker_store) because this action ends with AllSlotsReset. Any failure
+    stops before "Done", rolls the clinic database back and says so.
     """
 
     def name(self) -> Text:
@@ -48,8 +53,25 @@ class ActionForgetMe(Action):
         try:
             with stored(dispatcher, "erasing a sender's records") as session:
                 forgotten = forget_conversation(session, tracker.sender_id)
+                events = delete_sender_events(tracker.sender_id)
+                buttons = forget_telegram_buttons(tracker)
         except StorageUnavailable:
             return [ActiveLoop(None)]
-        logger.info("Forgot a sender: %s", forgotten)
+        logger.info("Forgot a sender: %s, %d conversation events, %d Telegram button records",
+                    forgotten, events, buttons)
         dispatcher.utter_message(response="utter_forget_done")
         return [ActiveLoop(None), AllSlotsReset()]
+
+
+TELEGRAM_SENDER_PREFIX = "tg:"
+
+
+def forget_telegram_buttons(tracker: Tracker) -> int:
+    """Delete the chat's stored button records, if this conversation is a Telegram chat."""
+    if tracker.get_latest_input_channel() != "telegram":
+        return 0
+    path = TelegramSettings.load().callback_db
+    if not path.exists():
+        return 0
+    chat_id = tracker.sender_id.removeprefix(TELEGRAM_SENDER_PREFIX)
+    return CallbackDataStore(path).forget_chat(chat_id)

@@ -6,6 +6,7 @@ statement's parameters, which can be health answers or contact details.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -37,7 +38,7 @@ def stored(dispatcher: CollectingDispatcher, what: str) -> Iterator[Session]:
     try:
         with unit_of_work() as session:
             yield session
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, sqlite3.Error, OSError) as error:
         logger.error("Could not use the clinic database for %s: %s", what, type(error).__name__)
         dispatcher.utter_message(response="utter_storage_unavailable", clinic_phone=clinic().phone)
         raise StorageUnavailable(what) from None

@@ -4,6 +4,10 @@
   PostgreSQL is a setting, not a code change.
 - An unreachable database stops start-up at once with a clear message instead of
   Rasa's endless retry loop.
+- Its engine runs with `hide_parameters=True`, so no database error quotes events.
+- Loading it (the first thing of ours the Rasa server loads) installs the log
+  redaction (bot.log_privacy) and the honest failure handling (bot.rasa_failures:
+  no silent fallback to an in-memory store) in the Rasa process.
 - When a turn contains the "delete my data" action and that action succeeded
   (it resets all slots only after the clinic's records were erased), every
   stored event of that sender is deleted instead of saved: the next message
@@ -15,11 +19,15 @@ import logging
 from typing import Any, Iterable, Optional
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from bot import log_privacy, rasa_failures
 from bot.db_check import check_reachable, redacted
 from bot.paths import tracker_db_url
 
@@ -38,10 +46,20 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
+        log_privacy.install()
+        rasa_failures.install()
         url = tracker_db_url() if not host or host == "env" else host
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        self._hide_parameters()
+
+    def _hide_parameters(self) -> None:
+        """Swap Rasa's engine for one whose errors never quote the events being written."""
+        engine_url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(engine_url, hide_parameters=True, **create_engine_kwargs(engine_url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the turn's new events, or delete the sender if they asked to be forgotten."""

@@ -12,6 +12,7 @@ import sys
 from datetime import datetime, timezone
 from typing import List, Optional
 
+from bot import log_privacy
 from bot.calendar import public_staff_url
 from bot.clinic import ClinicConfigError, load_clinic
 from bot.notify.senders import senders_from_env
@@ -52,6 +53,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     reminders.add_argument("--now", type=_moment, help="the time to act at, ISO 8601 with zone (default: now)")
     reminders.add_argument("--url", help="database URL (default: DATABASE_URL or var/clinic.db)")
     args = parser.parse_args(argv)
+    log_privacy.install()
     senders = senders_from_env()
     if not senders:
         print("No transport configured: set SMTP_HOST and SMTP_FROM, and/or TELEGRAM_TOKEN.", file=sys.stderr)

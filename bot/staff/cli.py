@@ -9,6 +9,7 @@ from typing import List, Optional
 
 from aiohttp import web
 
+from bot import log_privacy
 from bot.clinic import ClinicConfigError, load_clinic
 from bot.notify.senders import senders_from_env
 from bot.staff.app import create_app
@@ -66,6 +67,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     user.add_argument("username")
     user.add_argument("--password-stdin", action="store_true", help="read the password from the first stdin line")
     args = parser.parse_args(argv)
+    log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:

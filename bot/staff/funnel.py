@@ -72,7 +72,7 @@ class Stages:
 @lru_cache(maxsize=4)
 def tracker_engine(url: str) -> Engine:
     """One engine per tracker-store URL for the staff process."""
-    return sa.create_engine(url, future=True)
+    return sa.create_engine(url, future=True, hide_parameters=True)
 
 
 def _slot(data: Dict[str, Any], conversation: Conversation) -> None:

@@ -1,10 +1,12 @@
 """What a conversation leaves in the database: assessments, callback requests, and forgetting them.
 
 Call these only after the patient consented to storage. `forget_conversation`
-is the "forget me" request: assessments and callback requests are deleted;
-bookings are cancelled if still upcoming (freeing the slot, and telling the
-clinic) and anonymised, so the clinic's schedule history keeps a row without a
-name, contact, conversation id or health data.
+is the "forget me" request: assessments and callback requests are deleted
+(their queued notifications with them); bookings are cancelled if still
+upcoming (freeing the slot, and telling the clinic) and anonymised, so the
+clinic's schedule history keeps a row without a name, contact, conversation id
+or health data; messages still queued for the patient (confirmation, reminder)
+are deleted, and the booking's links (manage, calendar) stop working.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.storage.outbox import enqueue
 from bot.storage.booking import cancel_booking
-from bot.storage.models import DONE, Assessment, Booking, CallbackRequest, utcnow
+from bot.storage.models import DONE, PATIENT_KINDS, Assessment, Booking, CallbackRequest, Notification, utcnow
 from bot.storage.validation import validate_name, validate_phone
 
 FORGOTTEN_NAME = "(forgotten on request)"
@@ -74,6 +76,7 @@ class Forgotten:
     callbacks_deleted: int
     bookings_cancelled: int
     bookings_anonymised: int
+    patient_messages_deleted: int
 
 
 def forget_conversation(session: Session, conversation_id: str, now: Optional[datetime] = None) -> Forgotten:
@@ -87,8 +90,20 @@ def forget_conversation(session: Session, conversation_id: str, now: Optional[da
             cancelled += 1
         booking.patient_name, booking.phone, booking.email = FORGOTTEN_NAME, None, None
         booking.telegram_chat_id, booking.manage_secret = None, secrets.token_urlsafe(24)  # old links stop working
+        booking.calendar_token = secrets.token_urlsafe(24)
         booking.conversation_id, booking.assessment_id, booking.updated_at = None, None, now
     session.flush()
+    booking_ids = [booking.id for booking in bookings]
+    patient_messages = session.execute(
+        sa.delete(Notification).where(Notification.booking_id.in_(booking_ids), Notification.kind.in_(PATIENT_KINDS))
+        .execution_options(synchronize_session="fetch")
+    ).rowcount if booking_ids else 0
+    if booking_ids:  # a transport's error text may quote the patient's address
+        session.execute(sa.update(Notification).where(Notification.booking_id.in_(booking_ids))
+                        .values(last_error=None).execution_options(synchronize_session="fetch"))
+    own_callbacks = sa.select(CallbackRequest.id).where(CallbackRequest.conversation_id == conversation_id)
+    session.execute(sa.delete(Notification).where(Notification.callback_id.in_(own_callbacks))
+                    .execution_options(synchronize_session="fetch"))
     callbacks = session.execute(
         sa.delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
         .execution_options(synchronize_session="fetch")
@@ -97,5 +112,5 @@ def forget_conversation(session: Session, conversation_id: str, now: Optional[da
         sa.delete(Assessment).where(Assessment.conversation_id == conversation_id)
         .execution_options(synchronize_session="fetch")
     ).rowcount
-    return Forgotten(assessments, callbacks, cancelled, len(bookings))
+    return Forgotten(assessments, callbacks, cancelled, len(bookings), patient_messages)
 

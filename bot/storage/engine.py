@@ -46,7 +46,11 @@ def _prepare_sqlite(engine: Engine) -> None:
 
 
 def make_engine(url: Optional[str] = None, **engine_options: Any) -> Engine:
-    """An Engine for `url` (default: database_url()); extra options go to create_engine."""
+    """An Engine for `url` (default: database_url()); extra options go to create_engine.
+
+    Errors never quote a statement's values (`hide_parameters`): they are names,
+    contacts and health answers.
+    """
     url = url or database_url()
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
@@ -54,7 +58,7 @@ def make_engine(url: Optional[str] = None, **engine_options: Any) -> Engine:
     elif backend == "postgresql":
         engine_options.setdefault("connect_args", {"connect_timeout": 5})
         engine_options.setdefault("pool_pre_ping", True)
-    engine = sa.create_engine(url, future=True, **engine_options)
+    engine = sa.create_engine(url, future=True, hide_parameters=True, **engine_options)
     if backend == "sqlite":
         _prepare_sqlite(engine)
     return engine

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
+from bot import log_privacy
 from bot.clinic import load_clinic
 from bot.web.assets import SITE_DIR, widget_files
 
@@ -101,6 +102,7 @@ def create_app(rasa_url: str) -> web.Application:
 
 def serve(host: str, port: int) -> None:
     """Serve until interrupted and say where the page is."""
+    log_privacy.install()
     app = create_app(rasa_public_url())
     shown_host = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
     print(f"Clinic demo page with the chat widget: http://{shown_host}:{port}/", flush=True)

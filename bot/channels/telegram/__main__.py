@@ -16,6 +16,7 @@ import re
 import sys
 from typing import List, Optional
 
+from bot import log_privacy
 from bot.channels.telegram.bot_api import webhook_application
 from bot.channels.telegram.handlers import ALLOWED_UPDATES, register_commands
 from bot.channels.telegram.polling import run_poller
@@ -49,6 +50,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     webhook.add_argument("url", nargs="?", default=os.environ.get("TELEGRAM_WEBHOOK_URL"))
     args = parser.parse_args(argv)
 
+    log_privacy.install()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = TelegramSettings.load()
     if not settings.token:

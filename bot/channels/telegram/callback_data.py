@@ -92,6 +92,26 @@ class CallbackDataStore:
         if self._path is not None:
             await asyncio.to_thread(self._delete, key)
 
+    def forget_chat(self, chat_id: str) -> int:
+        """Drop every record of one chat ("delete my data"); returns how many stored records went."""
+        prefix = _key(chat_id, 0)[:-1]
+        for key in [key for key in self._recent if key.startswith(prefix)]:
+            self._recent[key] = _FORGOTTEN
+        if self._path is None or not self._path.exists():
+            return 0
+        with self._database() as db:
+            return db.execute("DELETE FROM issued_keyboard WHERE substr(message, 1, ?) = ?",
+                              (len(prefix), prefix)).rowcount
+
+    def purge_older_than(self, cutoff: float, dry_run: bool = False) -> int:
+        """Drop (or, dry, count) the stored records last written before `cutoff` (UNIX time)."""
+        if self._path is None or not self._path.exists():
+            return 0
+        with self._database() as db:
+            if dry_run:
+                return db.execute("SELECT count(*) FROM issued_keyboard WHERE used_at < ?", (cutoff,)).fetchone()[0]
+            return db.execute("DELETE FROM issued_keyboard WHERE used_at < ?", (cutoff,)).rowcount
+
     def _remember(self, key: str, record: Union[Record, object]) -> None:
         self._recent[key] = record
         self._recent.move_to_end(key)
