@@ -86,6 +86,13 @@ class ReminderSettings(_Strict):
     hours_before: int = Field(24, ge=1, le=336)
 
 
+class RetentionSettings(_Strict):
+    """How long what patients leave is kept (bot.storage.retention purges it hourly)."""
+
+    unconsented_hours: int = Field(24, ge=1, le=24 * 31)  # conversations where the patient did not consent
+    consented_days: int = Field(365, ge=1, le=3650)  # conversations, assessments, callbacks, booking contacts
+
+
 class Faq(_Strict):
     overpronation: str
     gait_analysis: str
@@ -153,6 +160,7 @@ class Clinic(_Strict):
     how_to_cancel: str
     booking: BookingSettings
     reminders: ReminderSettings = ReminderSettings()
+    retention: RetentionSettings = RetentionSettings()
     holidays: List[Holiday] = []
     locations: List[Location] = Field(..., min_items=1)
     faq: Faq

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, MutableMapping
+import sys
+from typing import Any, Callable, MutableMapping, Optional
 
 REDACTED = "[withheld]"
 # structlog keys that carry what a patient typed or what the assistant knows about them.
@@ -66,7 +67,10 @@ def structlog_redactor(_logger: Any, _method: str, event_dict: MutableMapping[st
         event_dict[key] = REDACTED
     exc_info = event_dict.pop("exc_info", None)
     if exc_info:
-        error = exc_info[1] if isinstance(exc_info, tuple) else exc_info if isinstance(exc_info, BaseException) else None
+        if isinstance(exc_info, BaseException):
+            error: Optional[BaseException] = exc_info
+        else:
+            error = (exc_info if isinstance(exc_info, tuple) else sys.exc_info())[1]
         event_dict["error"] = type(error).__name__ if error is not None else "exception"
     return event_dict
 

@@ -1,34 +1,41 @@
-"""Work the staff server does besides pages: deliver notifications, keep slots generated ahead."""
+"""Work the staff server does besides pages: deliver notifications, keep slots generated ahead, purge old data."""
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import List, Sequence
+from functools import partial
+from typing import Callable, List, Sequence
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
+from bot.channels.telegram.settings import TelegramSettings
 from bot.clinic import Clinic
 from bot.notify.senders import Sender
 from bot.notify.worker import NotificationWorker
+from bot.paths import tracker_db_url
 from bot.storage.booking import ensure_slots
+from bot.storage.retention import purge
 
 log = logging.getLogger(__name__)
 
 
-def _refresh_slots(factory: sessionmaker, clinic: Clinic) -> int:
+def _refresh_slots(factory: sessionmaker, clinic: Clinic) -> str:
     with factory.begin() as session:
-        return ensure_slots(session, clinic)
+        return f"slots refreshed: {ensure_slots(session, clinic)} new"
 
 
-async def keep_slots_fresh(factory: sessionmaker, clinic: Clinic, every_s: float, stop: asyncio.Event) -> None:
-    """Generate slots now and then hourly, so the booking horizon moves with the calendar."""
+def _purge(factory: sessionmaker, clinic: Clinic) -> str:
+    return purge(clinic.retention, factory, tracker_db_url(), TelegramSettings.load().callback_db).text(dry_run=False)
+
+
+async def every(every_s: float, stop: asyncio.Event, job: Callable[[], str], what: str) -> None:
+    """Run `job` in a thread now and then every `every_s` until `stop`, logging its one-line result."""
     while not stop.is_set():
         try:
-            added = await asyncio.to_thread(_refresh_slots, factory, clinic)
-            log.info("slots refreshed: %d new", added)
-        except Exception:  # a database hiccup must not stop the refresher
-            log.exception("slot refresh failed")
+            log.info(await asyncio.to_thread(job))
+        except Exception:  # a database hiccup must not stop the loop
+            log.exception("%s failed", what)
         try:
             await asyncio.wait_for(stop.wait(), timeout=every_s)
         except asyncio.TimeoutError:
@@ -37,9 +44,9 @@ async def keep_slots_fresh(factory: sessionmaker, clinic: Clinic, every_s: float
 
 def install_background_tasks(
     app: web.Application, factory: sessionmaker, clinic: Clinic, senders: Sequence[Sender], staff_url: str,
-    slot_refresh_s: float = 3600.0,
+    slot_refresh_s: float = 3600.0, purge_s: float = 3600.0,
 ) -> None:
-    """Run the slot refresher and, with transports, the notification worker while the app serves.
+    """Run the slot refresher, the retention purge and, with transports, the notification worker while the app serves.
 
     They are stopped in on_shutdown: aiohttp 3.9's run_app waits (up to its shutdown
     timeout) for every task started after start-up, and our loops would otherwise
@@ -49,7 +56,9 @@ def install_background_tasks(
     tasks: List[asyncio.Task] = []
 
     async def start(_app: web.Application) -> None:
-        tasks.append(asyncio.create_task(keep_slots_fresh(factory, clinic, slot_refresh_s, stop)))
+        tasks.append(asyncio.create_task(every(slot_refresh_s, stop, partial(_refresh_slots, factory, clinic),
+                                               "slot refresh")))
+        tasks.append(asyncio.create_task(every(purge_s, stop, partial(_purge, factory, clinic), "retention purge")))
         if senders:
             worker = NotificationWorker(factory, senders, clinic, staff_url)
             tasks.append(asyncio.create_task(worker.run_forever(stop=stop)))

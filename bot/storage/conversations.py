@@ -14,7 +14,7 @@ import copy
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -79,10 +79,11 @@ class Forgotten:
     patient_messages_deleted: int
 
 
-def forget_conversation(session: Session, conversation_id: str, now: Optional[datetime] = None) -> Forgotten:
-    """Erase what this conversation stored; see the module docstring for bookings."""
-    now = now or utcnow()
-    bookings = list(session.scalars(sa.select(Booking).where(Booking.conversation_id == conversation_id)))
+def anonymise_bookings(session: Session, bookings: List[Booking], now: datetime) -> Tuple[int, int]:
+    """Cancel the upcoming ones, strip every personal field, break old links, drop patient messages.
+
+    Returns (bookings cancelled, patient messages deleted).
+    """
     cancelled = 0
     for booking in bookings:
         if booking.is_active and booking.slot.starts_at > now:
@@ -94,23 +95,34 @@ def forget_conversation(session: Session, conversation_id: str, now: Optional[da
         booking.conversation_id, booking.assessment_id, booking.updated_at = None, None, now
     session.flush()
     booking_ids = [booking.id for booking in bookings]
+    if not booking_ids:
+        return cancelled, 0
     patient_messages = session.execute(
         sa.delete(Notification).where(Notification.booking_id.in_(booking_ids), Notification.kind.in_(PATIENT_KINDS))
         .execution_options(synchronize_session="fetch")
-    ).rowcount if booking_ids else 0
-    if booking_ids:  # a transport's error text may quote the patient's address
-        session.execute(sa.update(Notification).where(Notification.booking_id.in_(booking_ids))
-                        .values(last_error=None).execution_options(synchronize_session="fetch"))
-    own_callbacks = sa.select(CallbackRequest.id).where(CallbackRequest.conversation_id == conversation_id)
-    session.execute(sa.delete(Notification).where(Notification.callback_id.in_(own_callbacks))
-                    .execution_options(synchronize_session="fetch"))
-    callbacks = session.execute(
-        sa.delete(CallbackRequest).where(CallbackRequest.conversation_id == conversation_id)
-        .execution_options(synchronize_session="fetch")
     ).rowcount
+    session.execute(sa.update(Notification).where(Notification.booking_id.in_(booking_ids))  # an error may quote
+                    .values(last_error=None).execution_options(synchronize_session="fetch"))  # an address
+    return cancelled, patient_messages
+
+
+def delete_callbacks(session: Session, which: sa.sql.ColumnElement) -> int:
+    """Delete the callback requests matching `which`, and their queued notifications first."""
+    session.execute(sa.delete(Notification).where(Notification.callback_id.in_(sa.select(CallbackRequest.id)
+                                                                                .where(which)))
+                    .execution_options(synchronize_session="fetch"))
+    return session.execute(sa.delete(CallbackRequest).where(which)
+                           .execution_options(synchronize_session="fetch")).rowcount
+
+
+def forget_conversation(session: Session, conversation_id: str, now: Optional[datetime] = None) -> Forgotten:
+    """Erase what this conversation stored; see the module docstring for bookings."""
+    now = now or utcnow()
+    bookings = list(session.scalars(sa.select(Booking).where(Booking.conversation_id == conversation_id)))
+    cancelled, patient_messages = anonymise_bookings(session, bookings, now)
+    callbacks = delete_callbacks(session, CallbackRequest.conversation_id == conversation_id)
     assessments = session.execute(
         sa.delete(Assessment).where(Assessment.conversation_id == conversation_id)
         .execution_options(synchronize_session="fetch")
     ).rowcount
     return Forgotten(assessments, callbacks, cancelled, len(bookings), patient_messages)
-

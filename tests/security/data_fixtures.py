@@ -6,13 +6,25 @@ Telegram button file.
 """
 from __future__ import annotations
 
+import asyncio
 import random
 import string
+from datetime import datetime
 from pathlib import Path
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, Iterator, List, Optional
 
+import pytest
 import requests
 import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.paths import REPO_ROOT
+from bot.storage.testing import temporary_database
+from bot.tracker_store import UrlSQLTrackerStore
+
+DOMAIN = Domain.load(str(REPO_ROOT / "domain.yml"))
 
 
 def canary_word() -> str:
@@ -58,3 +70,21 @@ def rest_say(rasa_url: str, token: str, sender: str, message: object) -> request
 def reply_texts(response: requests.Response) -> str:
     response.raise_for_status()
     return " ".join(reply.get("text", "") for reply in response.json())
+
+
+def save_conversation(url: str, sender: str, words: str, consent: Optional[bool], at: datetime) -> None:
+    """Store a short conversation through Rasa's own (our) SQL tracker store, its events dated `at`."""
+    store = UrlSQLTrackerStore(domain=DOMAIN, host=url)
+    moment = at.timestamp()
+    events = [ActionExecuted("action_listen", timestamp=moment), UserUttered(words, timestamp=moment)]
+    if consent is not None:
+        events.append(SlotSet("consent", consent, timestamp=moment))
+    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, DOMAIN.slots)))
+    store.engine.dispose()
+
+
+@pytest.fixture
+def tracker_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """An empty conversation store on the test's backend (Rasa creates its table on first use)."""
+    with temporary_database(backend, tmp_path, revision=None) as url:
+        yield url
