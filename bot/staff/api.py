@@ -41,8 +41,12 @@ async def bearer_token(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
+NOT_FOR_THE_API = frozenset({"conversation_id"})  # it opens the patient's chat on the Rasa API: staff pages only
+
+
 def _json_booking(row: Dict[str, Any]) -> Dict[str, Any]:
-    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()
+            if key not in NOT_FOR_THE_API}
 
 
 @routes.get("/api/bookings")

@@ -31,11 +31,12 @@ def _factory():
 
 def serve(host: Optional[str], port: Optional[int]) -> None:
     settings = StaffSettings.from_env()
+    host, port = host or settings.host, port or settings.port
+    settings.check_servable(host)
     clinic = load_clinic()
     factory = _factory()
     app = create_app(factory, clinic, settings)
     install_background_tasks(app, factory, clinic, senders_from_env(), settings.public_url)
-    host, port = host or settings.host, port or settings.port
     web.run_app(app, host=host, port=port, access_log=None, shutdown_timeout=10,
                 print=lambda _: print(f"Staff pages on http://{host}:{port}/ (public URL {settings.public_url})"))
 

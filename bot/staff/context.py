@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.clinic import Clinic, clock
 from bot.staff.settings import StaffSettings
+from bot.staff.throttle import LoginThrottle
 
 T = TypeVar("T")
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -24,6 +25,7 @@ class StaffContext:
     clinic: Clinic
     settings: StaffSettings
     templates: jinja2.Environment
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.staff.export import bookings_csv
 from bot.staff.funnel import funnel_between, funnel_charts
 from bot.staff.middleware import SESSION_COOKIE
 from bot.staff.params import day_start, parse_bound, parse_day, parse_int, recent_range
+from bot.staff.throttle import keys_for
 from bot.staff.transcript import fetch_transcript
 from bot.staff.views import booking_detail, booking_rows, callback_rows, slot_rows, upcoming_by_day
 from bot.storage.booking import BookingError, cancel_booking, confirm_booking, set_slot_blocked
@@ -82,10 +83,19 @@ async def login(request: web.Request) -> web.Response:
     if not tokens_match(request.cookies.get(LOGIN_COOKIE, ""), given if isinstance(given, str) else None):
         raise web.HTTPForbidden(text="The login form's security token is missing or expired. Reload the page.")
     username, password = str(form.get("username", "")), str(form.get("password", ""))
+    throttle, keys = context(request).login_throttle, keys_for(username, request.remote or "")
+    wait_s = throttle.retry_after(keys)
+    if wait_s:
+        log.warning("staff login throttled from %s (too many failures), retry in %d s", request.remote, wait_s)
+        response = _login_page(request, status=429, error=f"Too many failed logins. Try again in {wait_s // 60 + 1} minutes.")
+        response.headers["Retry-After"] = str(wait_s)
+        return response
     cookie = await in_db(request, _log_in, username, password, context(request).settings.session_hours)
     if cookie is None:
-        log.info("staff login refused")
+        throttle.failed(keys)
+        log.info("staff login refused from %s", request.remote)  # never the password, nor the name typed
         return _login_page(request, status=401, error="Wrong username or password.")
+    throttle.succeeded(keys[0])
     log.info("staff login accepted")
     response = web.HTTPSeeOther(_safe_next(str(form.get("next", ""))))
     response.set_cookie(SESSION_COOKIE, cookie, path="/", max_age=int(context(request).settings.session_hours * 3600),

@@ -127,7 +127,6 @@ def assessment_json(session: Session, assessment_id: int) -> Optional[Dict[str, 
         return None
     return {
         "id": assessment.id,
-        "conversation_id": assessment.conversation_id,
         "channel": assessment.channel,
         "created_at": assessment.created_at.isoformat(),
         "disposition": assessment.disposition,

@@ -9,7 +9,7 @@ hidden; the tracker store deletes the same sender again when the turn is saved
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Collection, Optional
+from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -36,13 +36,3 @@ def delete_sender_events(sender_id: str, url: Optional[str] = None) -> int:
     with engine.begin() as connection:
         return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
 
-
-def senders_last_active_before(cutoff: float, url: Optional[str] = None) -> Collection[str]:
-    """Senders whose newest event is older than `cutoff` (a UNIX time, as Rasa stores it)."""
-    engine = tracker_engine(url or tracker_db_url())
-    if not sa.inspect(engine).has_table("events"):
-        return []
-    newest = sa.func.max(EVENTS.c.timestamp)
-    query = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(newest < cutoff)
-    with engine.connect() as connection:
-        return list(connection.scalars(query))
