@@ -21,7 +21,7 @@ from actions.clinic_facts import clinic
 from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
 from bot.calendar import calendar_link
 from bot.storage.booking import (
-    BookingError, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
+    BookingError, BookingLimitReached, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )
 from bot.storage.models import Booking
 
@@ -82,6 +82,9 @@ class ActionBookSlot(Action):
             dispatcher.utter_message(text=str(taken))
             return [SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
                     SlotSet("booking_status", "taken")]
+        except BookingLimitReached as limit:
+            dispatcher.utter_message(text=str(limit))
+            return _cleared() + [SlotSet("booking_status", "failed")]
         except (BookingError, SQLAlchemyError) as problem:
             logger.warning("Booking failed: %s", type(problem).__name__)
             dispatcher.utter_message(response="utter_booking_failed", clinic_phone=clinic().phone)

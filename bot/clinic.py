@@ -80,6 +80,7 @@ class BookingSettings(_Strict):
     lead_time_hours: int = Field(..., ge=0)
     horizon_days: int = Field(..., gt=0, le=366)
     staff_confirms: bool = False
+    max_open_per_contact: int = Field(2, ge=1, le=20)  # upcoming bookings one phone or e-mail may hold
 
 
 class ReminderSettings(_Strict):

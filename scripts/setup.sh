@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 say() { printf '==> %s\n' "$*"; }
 
+# var/ holds the databases, logs and tokens: readable by this user only.
+mkdir -p var && chmod 700 var
+
 find_python() {
   local want; want=$(cat .python-version)
   if command -v pyenv >/dev/null 2>&1 && pyenv prefix "$want" >/dev/null 2>&1; then

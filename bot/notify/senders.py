@@ -43,7 +43,7 @@ class EmailSender:
     recipient: Optional[str] = None
     user: Optional[str] = None
     password: Optional[str] = None
-    starttls: bool = False
+    starttls: bool = True  # never plain text unless turned off: if the server offers no STARTTLS, nothing is sent
     timeout: float = 15.0
     name: str = "email"
 
@@ -114,7 +114,7 @@ def _flag(value: Optional[str], default: bool) -> bool:
 def senders_from_env(env: Mapping[str, str] = os.environ) -> List[Sender]:
     """The transports whose settings are present: SMTP_HOST with CLINIC_NOTIFY_EMAIL (the clinic's
     address) and/or SMTP_FROM (enough for patients' mail); TELEGRAM_TOKEN, with STAFF_TELEGRAM_CHAT_ID
-    for the staff chat. STARTTLS defaults to on for port 587."""
+    for the staff chat. STARTTLS is on unless SMTP_STARTTLS is false (e.g. a relay on the same host)."""
     senders: List[Sender] = []
     sender = env.get("SMTP_FROM") or env.get("CLINIC_NOTIFY_EMAIL")
     if env.get("SMTP_HOST") and sender:
@@ -122,7 +122,7 @@ def senders_from_env(env: Mapping[str, str] = os.environ) -> List[Sender]:
         senders.append(EmailSender(
             host=env["SMTP_HOST"], port=port, recipient=env.get("CLINIC_NOTIFY_EMAIL") or None, sender=sender,
             user=env.get("SMTP_USER") or None, password=env.get("SMTP_PASSWORD") or None,
-            starttls=_flag(env.get("SMTP_STARTTLS"), default=port == 587),
+            starttls=_flag(env.get("SMTP_STARTTLS"), default=True),
         ))
     if env.get("TELEGRAM_TOKEN"):
         senders.append(TelegramSender(

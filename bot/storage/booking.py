@@ -40,6 +40,15 @@ class SlotTaken(SlotUnavailable):
         self.slot_id = slot_id
 
 
+class BookingLimitReached(BookingError):
+    """This phone or e-mail already holds the clinic's maximum of upcoming bookings."""
+
+    def __init__(self, limit: int, phone: str) -> None:
+        super().__init__(
+            f"This phone number or e-mail already has {limit} upcoming appointment{'s' if limit > 1 else ''} "
+            f"with us, so I can't book another. You can move or cancel one here, or call us on {phone}.")
+
+
 class BookingNotFound(BookingError):
     """No such booking, or it is already cancelled."""
 
@@ -234,8 +243,10 @@ def book_slot(
     if status not in (REQUESTED, CONFIRMED):
         raise ValueError(f"a new booking is {REQUESTED!r} or {CONFIRMED!r}, not {status!r}")
     now = now or utcnow()
+    clinic = clinic or default_clinic()
     name = validate_name(name)
     phone, email = _clean_contact(phone, email)
+    _within_open_booking_limit(session, clinic, phone, email, now)
     slot = _bookable_slot(session, slot_id, now)
     booking = Booking(
         slot=slot, status=status, patient_name=name, phone=phone, email=email, channel=channel,
@@ -245,8 +256,22 @@ def book_slot(
     )
     _save_or_slot_taken(session, booking, slot_id)
     enqueue(session, "booking_created", booking=booking)
-    queue_patient_messages(session, booking, clinic or default_clinic(), now)
+    queue_patient_messages(session, booking, clinic, now)
     return booking
+
+
+def _within_open_booking_limit(
+    session: Session, clinic: Clinic, phone: Optional[str], email: Optional[str], now: datetime,
+) -> None:
+    """Raise BookingLimitReached when this contact already holds the clinic's maximum of upcoming bookings.
+
+    A script booking every free time under one address is stopped here."""
+    same_contact = [column == value for column, value in ((Booking.phone, phone), (Booking.email, email)) if value]
+    held = session.scalar(
+        sa.select(sa.func.count()).select_from(Booking).join(Slot)
+        .where(sa.or_(*same_contact), Booking.status != CANCELLED, Slot.starts_at > now))
+    if held >= clinic.booking.max_open_per_contact:
+        raise BookingLimitReached(clinic.booking.max_open_per_contact, clinic.phone)
 
 
 def _active_booking(session: Session, booking_id: int) -> Booking:

@@ -48,7 +48,7 @@ def booking(factory, clinic):
 
 def _email(inbox: Inbox, **overrides) -> EmailSender:
     return EmailSender(**{"host": "127.0.0.1", "port": inbox.port, "sender": "bot@clinic.example",
-                          "recipient": "front-desk@clinic.example", **overrides})
+                          "recipient": "front-desk@clinic.example", "starttls": False, **overrides})
 
 
 def _rows(factory):
@@ -187,6 +187,7 @@ def test_transports_come_from_the_environment():
     assert (telegram.chat_id, telegram.api_base_url) == ("-5", "http://127.0.0.1:9/bot")
     plain = senders_from_env({"SMTP_HOST": "localhost", "CLINIC_NOTIFY_EMAIL": "d@c.example", "SMTP_STARTTLS": "no"})
     assert (plain[0].port, plain[0].starttls) == (25, False)
+    assert senders_from_env({"SMTP_HOST": "localhost", "CLINIC_NOTIFY_EMAIL": "d@c.example"})[0].starttls
     assert senders_from_env({"SMTP_HOST": "localhost"}) == []  # no recipient, no e-mail
 
 

@@ -72,7 +72,7 @@ def test_serve_answers_and_its_worker_emails_new_bookings(sqlite_url, tmp_path):
     port = free_port()
     with smtp_server(Inbox()) as inbox:
         env = _env(DATABASE_URL=sqlite_url, CLINIC_CONFIG=str(tmp_path / "clinic.yml"), SMTP_HOST="127.0.0.1",
-                   SMTP_PORT=str(inbox.port), CLINIC_NOTIFY_EMAIL="desk@clinic.example",
+                   SMTP_PORT=str(inbox.port), SMTP_STARTTLS="false", CLINIC_NOTIFY_EMAIL="desk@clinic.example",
                    PUBLIC_STAFF_URL="http://staff.example")
         assert _cli(env, "create-user", "alice", "--password-stdin", stdin="correct horse battery\n").returncode == 0
         server = subprocess.Popen([sys.executable, "-m", "bot.staff", "serve", "--port", str(port)], cwd=REPO_ROOT,

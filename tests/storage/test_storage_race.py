@@ -22,7 +22,9 @@ PATIENTS = 20
 
 
 def _book_through_service(session, slot_id: int, number: int) -> None:
-    book_slot(session, slot_id, "Patient Racer", f"212555{number:04d}", None, "rest", f"race-{number}", now=NOW)
+    # A contact of its own per slot and patient: the rounds must not reach the open-bookings-per-contact cap.
+    book_slot(session, slot_id, "Patient Racer", None, f"racer-{slot_id}-{number}@example.com", "rest",
+              f"race-{number}", now=NOW)
 
 
 def _insert_without_lock(session, slot_id: int, number: int) -> None:
