@@ -3,7 +3,8 @@
 Through the real stack (tests/conftest.py running_stack: real Rasa and action
 servers, logs in tmp/log): a patient uses a unique word in a booking, then the
 clinic database and the conversation store become unavailable mid-booking, the
-action server is killed, and malformed messages are sent. Each time the patient
+action server is killed, malformed messages are sent, and "delete my data" meets
+a database that is down (no "Done"). Each time the patient
 gets a reply saying what happened (with the clinic's phone); afterwards no log
 file contains the word.
 
@@ -107,6 +108,13 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
 
     told = reply_texts(say("are you still there?"))  # the conversation carries on once all is back
     assert told and "something went wrong" not in told and "can't save" not in told, told
+
+    with unavailable(stack.env["DATABASE_URL"]):  # "delete my data" while the clinic database is down
+        asked = reply_texts(say("please delete my data"))
+        told = reply_texts(say("/affirm"))
+    assert "nothing was changed" in told and PHONE in told, (asked, told)
+    assert "Done" not in told and "deleted" not in told, told
+    assert any(e.get("event") == "user" for e in stack.tracker(patient.sender)["events"]), "nothing was deleted"
 
     leaked = files_containing(canary, logs_under(stack.tmp))
     assert not leaked, f"the canary word is in {leaked}"
