@@ -14,13 +14,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.interview import clinic_for_conversation, utter
 from actions.storage_access import StorageUnavailable, stored
-from bot.conversation import InterviewState, opening
 from bot.channels.telegram.callback_data import CallbackDataStore
 from bot.channels.telegram.settings import TelegramSettings
+from bot.conversation import InterviewState, opening
 from bot.storage.conversations import forget_conversation
 from bot.storage.tracker_events import delete_sender_events
 
 logger = logging.getLogger(__name__)
+
+TELEGRAM_SENDER_PREFIX = "tg:"  # the Telegram channel's sender namespace ("tg:<chat id>")
 
 
 class ActionStartOver(Action):
@@ -61,9 +63,6 @@ class ActionForgetMe(Action):
                     forgotten, events, buttons)
         dispatcher.utter_message(response="utter_forget_done")
         return [ActiveLoop(None), AllSlotsReset()]
-
-
-TELEGRAM_SENDER_PREFIX = "tg:"
 
 
 def forget_telegram_buttons(tracker: Tracker) -> int:

@@ -23,13 +23,13 @@ from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
 from rasa.shared.core.trackers import DialogueStateTracker
-
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from bot import log_privacy, rasa_failures
 from bot.db_check import check_reachable, redacted
 from bot.paths import tracker_db_url
+from bot.storage.tracker_events import delete_events_of
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +72,8 @@ class UrlSQLTrackerStore(SQLTrackerStore):
 
     async def delete_sender(self, sender_id: str) -> int:
         """Delete every stored event of one sender; returns how many rows went."""
-        with self.session_scope() as session:
-            deleted = (
-                session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .delete(synchronize_session=False)
-            )
-            session.commit()
+        with self.engine.begin() as connection:
+            deleted = delete_events_of(connection, sender_id)
         logger.info("Deleted %d stored events of one sender at their request", deleted)
         return deleted
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.paths import tracker_db_url
 
@@ -28,11 +28,16 @@ def tracker_engine(url: str) -> Engine:
     return sa.create_engine(url, future=True, hide_parameters=True)
 
 
+def delete_events_of(connection: Connection, sender_id: str) -> int:
+    """Delete every stored event of one sender in the caller's transaction; returns how many rows went."""
+    return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+
+
 def delete_sender_events(sender_id: str, url: Optional[str] = None) -> int:
-    """Delete every stored event of one sender; returns how many rows went."""
+    """Delete every stored event of one sender (from outside Rasa); returns how many rows went."""
     engine = tracker_engine(url or tracker_db_url())
     if not sa.inspect(engine).has_table("events"):
         return 0
     with engine.begin() as connection:
-        return connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id)).rowcount
+        return delete_events_of(connection, sender_id)
 

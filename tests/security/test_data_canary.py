@@ -106,6 +106,9 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
     assert broken.status_code == 400, broken.text  # not JSON: refused, and the client is told why
     assert canary not in broken.text
 
+    not_text = say({"text": canary})  # Rasa's REST channel logs such a message whole when it fails
+    assert not_text.status_code in (200, 400), not_text.text
+
     told = reply_texts(say("are you still there?"))  # the conversation carries on once all is back
     assert told and "something went wrong" not in told and "can't save" not in told, told
 
@@ -123,8 +126,5 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
 @pytest.mark.xfail(strict=True, reason="Rasa's REST channel answers a non-text message with 200 and no reply; "
                    "the access-control REST channel (sec-access) is to refuse it with a 400")
 def test_a_message_that_is_not_text_is_refused_with_a_reason(stack: RasaStack):
-    canary = canary_word()
-    response = rest_say(stack.rasa_url, stack.token, f"odd-{uuid.uuid4().hex[:10]}", {"text": canary})
-    leaked = files_containing(canary, logs_under(stack.tmp))
-    assert not leaked, f"the canary word is in {leaked}"
+    response = rest_say(stack.rasa_url, stack.token, f"odd-{uuid.uuid4().hex[:10]}", {"text": "hello"})
     assert response.status_code == 400, (response.status_code, response.text)
