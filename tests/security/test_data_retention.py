@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,11 +18,15 @@ import sqlalchemy as sa
 
 from bot.clinic import RetentionSettings
 from bot.paths import REPO_ROOT
+from bot.staff.app import create_app
+from bot.staff.background import install_background_tasks
+from bot.staff.settings import StaffSettings
 from bot.storage.booking import available_slots, book_slot, ensure_slots
 from bot.storage.conversations import FORGOTTEN_NAME, record_callback, save_assessment
 from bot.storage.models import Assessment, Booking, CallbackRequest
 from bot.storage.retention import PurgeReport, purge
 from tests.security.data_fixtures import canary_word, rows_containing, save_conversation, tracker_url  # noqa: F401
+from tests.staff.staff_server import serving
 from tests.storage.clinic_db_fixtures import NOW, backend, clinic, db_url, engine, factory  # noqa: F401
 
 RETENTION = RetentionSettings(unconsented_hours=24, consented_days=30)
@@ -82,3 +87,18 @@ def test_the_purge_command_prints_counts_only(db_url, tracker_url, tmp_path: Pat
     assert "deleted: 1 conversations without consent, 0 conversations with consent, 2 conversation events" \
         in real.stdout, real.stdout + real.stderr
     assert rows_containing(tracker_url, word) == {}
+
+
+def test_the_staff_server_purges_on_its_own(factory, clinic, tracker_url, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB_URL", tracker_url)
+    monkeypatch.setenv("TELEGRAM_CALLBACK_DB", str(tmp_path / "buttons.sqlite"))
+    word = canary_word()
+    save_conversation(tracker_url, "no-consent", f"{word} hello", consent=None,
+                      at=datetime.now(timezone.utc) - timedelta(days=2))
+    app = create_app(factory, clinic, StaffSettings(public_url="http://staff.example", tracker_url=tracker_url))
+    install_background_tasks(app, factory, clinic, [], "http://staff.example")
+    with serving(app):
+        deadline = time.monotonic() + 30
+        while rows_containing(tracker_url, word) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert rows_containing(tracker_url, word) == {}, "the staff server's hourly purge did not run at start"

@@ -16,7 +16,7 @@ import requests
 from bot.paths import REPO_ROOT
 from bot.staff.app import create_app
 from bot.staff.throttle import LoginThrottle, keys_for
-from bot.storage.booking import available_slots, bookable_after, book_slot, ensure_slots
+from bot.storage.booking import available_slots, bookable_after, book_slot
 from bot.storage.conversations import record_callback, save_assessment
 from bot.storage.models import utcnow
 from bot.storage.validation import InvalidInput, validate_email, validate_name
