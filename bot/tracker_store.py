@@ -4,6 +4,8 @@
   PostgreSQL is a setting, not a code change.
 - An unreachable database stops start-up at once with a clear message instead of
   Rasa's endless retry loop.
+- On PostgreSQL, pooled connections are checked before use, so a database restart
+  costs no turn and needs no restart of Rasa.
 - When a turn contains the "delete my data" action and that action succeeded
   (it resets all slots only after the clinic's records were erased), every
   stored event of that sender is deleted instead of saved: the next message
@@ -14,8 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable, Optional
 
+import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm.session)
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -42,6 +46,17 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "postgresql":
+            self._reconnect_after_restarts()
+
+    def _reconnect_after_restarts(self) -> None:
+        """Rasa's engine keeps pooled connections a restarted PostgreSQL has closed: the next turn
+        would fail, and Rasa's FailSafeTrackerStore would carry on with an empty in-memory tracker.
+        pool_pre_ping replaces a dead connection before it is used."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the turn's new events, or delete the sender if they asked to be forgotten."""
