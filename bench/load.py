@@ -35,8 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
+import aiohttp
 import requests
 import socketio
+
+if not hasattr(aiohttp, "ClientWSTimeout"):
+    # python-engineio 4.12 (installed with Rasa's python-socketio 5) passes aiohttp 3.10's
+    # ClientWSTimeout to ws_connect; Rasa pins aiohttp 3.9, whose ws_connect takes the close timeout
+    # in seconds. Only this client needs it: the servers do not use aiohttp's websocket client.
+    aiohttp.ClientWSTimeout = lambda ws_close=10.0, **_: ws_close
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -187,6 +194,7 @@ class Recorder:
         self.latencies: List[float] = []
         self.errors: List[str] = []
         self.script_failures = 0
+        self.failure_examples: List[str] = []
         self.lock = threading.Lock()
 
     def turn(self, latency: float) -> None:
@@ -242,6 +250,8 @@ class SocketIOPatient(ThinkingRestPatient):
         await asyncio.wait_for(confirmed.wait(), 30)
 
     async def _send(self, session_id: str, text: str) -> Dict[str, Any]:
+        while not self.replies.empty():  # the previous turn's later replies
+            self.replies.get_nowait()
         await self.client.emit("user_uttered", {"message": text, "session_id": session_id})
         return await asyncio.wait_for(self.replies.get(), 120)
 
@@ -284,9 +294,10 @@ def patients_load(target: Target, patients: int, think_s: float, transport: str,
         sender = uuid.uuid4().hex if transport == "socket.io" else new_sender("pat")
         try:
             converse(driver, script, sender)
-        except ConversationFailed:
+        except ConversationFailed as failure:
             with recorder.lock:
                 recorder.script_failures += 1
+                recorder.failure_examples.append(str(failure)[:400])
         except Exception as error:  # a failed turn: counted, the run goes on
             recorder.error(f"{type(error).__name__}: {error}"[:200])
         finally:
@@ -303,6 +314,7 @@ def patients_load(target: Target, patients: int, think_s: float, transport: str,
     return {"transport": transport, "patients": patients, "think_s": think_s, **summary(recorder.latencies),
             "turns_per_s": len(recorder.latencies) / elapsed, "errors": len(recorder.errors),
             "error_examples": recorder.errors[:3], "script_failures": recorder.script_failures,
+            "failure_examples": recorder.failure_examples[:3],
             "seconds": elapsed}
 
 

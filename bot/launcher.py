@@ -89,12 +89,16 @@ def render_endpoints(env: Dict[str, str], target: Path) -> Path:
 
 
 def redis_lock_store(url: str) -> Dict[str, object]:
-    """Rasa's RedisLockStore settings from one redis://[:password@]host[:port][/db] URL."""
+    """The Redis lock store's settings from one redis://[:password@]host[:port][/db] URL.
+
+    Rasa's RedisLockStore with atomic tickets (bot/lock_store.py): Rasa's own lets two replicas
+    process one conversation at once."""
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss"):
         raise LaunchError(f"REDIS_URL must look like redis://host:6379/1, not {url!r}")
     settings: Dict[str, object] = {
-        "type": "redis", "url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
+        "type": "bot.lock_store.AtomicRedisLockStore", "url": parts.hostname or "127.0.0.1",
+        "port": parts.port or 6379,
         "db": int(parts.path.strip("/") or 1), "use_ssl": parts.scheme == "rediss",
         "socket_timeout": 5,
     }

@@ -75,5 +75,6 @@ def test_helm_values_use_redis_locks_and_several_replicas() -> None:
     values = yaml.safe_load((DEPLOY / "helm" / "rasa-values.yaml").read_text())
     assert values["replicaCount"] >= 2
     assert values["applicationSettings"]["endpoints"]["lockStore"]["enabled"] is True
+    assert values["applicationSettings"]["endpoints"]["lockStore"]["type"] == "bot.lock_store.AtomicRedisLockStore"
     assert values["applicationSettings"]["endpoints"]["additionalEndpoints"]["tracker_store"]["type"] == \
         "bot.tracker_store.UrlSQLTrackerStore"

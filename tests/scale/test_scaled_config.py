@@ -16,7 +16,7 @@ from bot.scaled import check_redis, nginx_binary, nginx_config
 def test_redis_url_adds_rasas_redis_lock_store(tmp_path: Path) -> None:
     env = {"ACTION_PORT": "5055", "REDIS_URL": "redis://:s%40cret@10.0.0.5:6380/3"}
     endpoints = yaml.safe_load(render_endpoints(env, tmp_path / "endpoints.yml").read_text())
-    assert endpoints["lock_store"] == {"type": "redis", "url": "10.0.0.5", "port": 6380, "db": 3,
+    assert endpoints["lock_store"] == {"type": "bot.lock_store.AtomicRedisLockStore", "url": "10.0.0.5", "port": 6380, "db": 3,
                                        "use_ssl": False, "socket_timeout": 5, "password": "s@cret"}
     assert endpoints["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
 
