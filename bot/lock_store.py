@@ -5,8 +5,8 @@ adding a ticket and writing it back. Two replicas given two messages of one conv
 at the same moment both read "no lock", both write a lock holding ticket 0, and both
 process at once: one turn is then lost when their trackers are saved (3 pairs in 6 on
 `make run-scaled` with Rasa's store, 1 December 2026; Rasa issue #9213). The check is
-tests/scale/test_faults.py: test_two_replicas_given_one_conversation_at_once_take_turns. Here every read-modify-write of a
-conversation's lock runs under a short Redis mutex (redis-py's Lock, SET NX with expiry),
+tests/scale/test_faults.py (test_two_replicas_given_one_conversation_at_once_take_turns).
+Here every read-modify-write of a conversation's lock runs under a short Redis mutex (redis-py's Lock, SET NX with expiry),
 so the tickets are issued one after the other and turns wait for each other as Rasa intends.
 Configured in endpoints.yml by bot/launcher.py: redis_lock_store.
 """
