@@ -8,12 +8,18 @@ export STAFF_PORT ?= 8081
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test test-fast screenshots setup train shell staff-user telegram-webhook nlu-eval clean
+.PHONY: run run-scaled test test-fast screenshots setup train shell staff-user telegram-webhook nlu-eval clean
 
 ## Set up what changed, train if needed, start everything; Ctrl-C stops it all.
 run:
 	@scripts/setup.sh --train
 	@$(PY) -m bot.run
+
+## Rasa's production topology: PostgreSQL, Redis locks, REPLICAS Rasa servers and ACTION_REPLICAS
+## action servers behind nginx on RASA_PORT (docs/architecture.md, deploy/README.md).
+run-scaled:
+	@scripts/setup.sh --train --scaled
+	@$(PY) -m bot.scaled
 
 ## Set up, then run every test (unit, data validation, Rasa story tests, end to end).
 test:

@@ -18,6 +18,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
+from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from bot.paths import REPO_ROOT, VAR_DIR
 
@@ -75,10 +78,33 @@ def auth_token() -> str:
 
 
 def render_endpoints(env: Dict[str, str], target: Path) -> Path:
-    """endpoints.yml with ${VAR} filled from env (Rasa 3.6 leaves them literal in this file)."""
+    """endpoints.yml with ${VAR} filled from env (Rasa 3.6 leaves them literal in this file),
+    plus Rasa's Redis lock store when env has REDIS_URL (several Rasa servers, one tracker store)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(string.Template((REPO_ROOT / "endpoints.yml").read_text()).substitute(env))
+    text = string.Template((REPO_ROOT / "endpoints.yml").read_text()).substitute({"ACTION_HOST": "127.0.0.1", **env})
+    if env.get("REDIS_URL"):
+        text += "\n" + yaml.safe_dump({"lock_store": redis_lock_store(env["REDIS_URL"])}, sort_keys=False)
+    target.write_text(text)
     return target
+
+
+def redis_lock_store(url: str) -> Dict[str, object]:
+    """The Redis lock store's settings from one redis://[:password@]host[:port][/db] URL.
+
+    Rasa's RedisLockStore with atomic tickets (bot/lock_store.py): Rasa's own lets two replicas
+    process one conversation at once."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss"):
+        raise LaunchError(f"REDIS_URL must look like redis://host:6379/1, not {url!r}")
+    settings: Dict[str, object] = {
+        "type": "bot.lock_store.AtomicRedisLockStore", "url": parts.hostname or "127.0.0.1",
+        "port": parts.port or 6379,
+        "db": int(parts.path.strip("/") or 1), "use_ssl": parts.scheme == "rediss",
+        "socket_timeout": 5,
+    }
+    if parts.password:
+        settings["password"] = unquote(parts.password)
+    return settings
 
 
 def rasa_services(env: Dict[str, str], model: Path, run_dir: Path = VAR_DIR) -> List[Service]:

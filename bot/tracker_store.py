@@ -4,7 +4,9 @@
   PostgreSQL is a setting, not a code change.
 - An unreachable database stops start-up at once with a clear message instead of
   Rasa's endless retry loop.
-- Its engine runs with `hide_parameters=True`, so no database error quotes events.
+- Its engine runs with `hide_parameters=True`, so no database error quotes events,
+  and on PostgreSQL pooled connections are checked before use, so a database
+  restart costs no turn and needs no restart of Rasa.
 - Loading it (the first thing of ours the Rasa server loads) installs the log
   redaction (bot.log_privacy) and the honest failure handling (bot.rasa_failures:
   no silent fallback to an in-memory store) in the Rasa process.
@@ -16,14 +18,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, List, Optional
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from bot import log_privacy, rasa_failures
@@ -52,20 +54,27 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        self._hide_parameters()
+        self._replace_engine()
 
-    def _hide_parameters(self) -> None:
-        """Swap Rasa's engine for one whose errors never quote the events being written."""
+    def _replace_engine(self) -> None:
+        """Swap Rasa's engine for one whose errors never quote the events being written and,
+        on PostgreSQL, whose pooled connections are checked before use (a restarted server
+        has closed them: the next turn would fail)."""
         engine_url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(engine_url, hide_parameters=True, **create_engine_kwargs(engine_url))
+        options = {"pool_pre_ping": True} if engine_url.get_backend_name() == "postgresql" else {}
+        self.engine = sa.create_engine(
+            engine_url, hide_parameters=True, **options, **create_engine_kwargs(engine_url)
+        )
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the turn's new events, or delete the sender if they asked to be forgotten."""
-        with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
-        if forget_succeeded(new_events):
+        """Store the turn's new events, or delete the sender if they asked to be forgotten.
+
+        The forget action runs within the latest turn, so the events since the latest user
+        message are checked in memory: asking the database which events are new is done once,
+        by Rasa's save (it was done twice, a fifth of a turn's tracker time)."""
+        if forget_succeeded(events_of_latest_turn(tracker)):
             await self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
@@ -76,6 +85,15 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             deleted = delete_events_of(connection, sender_id)
         logger.info("Deleted %d stored events of one sender at their request", deleted)
         return deleted
+
+
+def events_of_latest_turn(tracker: DialogueStateTracker) -> List[Event]:
+    """The events from the latest user message on (all of them if there is none)."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        if isinstance(events[index], UserUttered):
+            return events[index:]
+    return events
 
 
 def forget_succeeded(events: Iterable[Event]) -> bool:

@@ -70,6 +70,18 @@ fi
 for arg in "$@"; do
   case "$arg" in
     --train) .venv/bin/python -m bot.training ;;
+    --scaled|--test)
+      # make run-scaled and its fault tests put Debian's nginx in front of the Rasa replicas.
+      if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+          say "Installing nginx for make run-scaled"
+          apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+        else
+          echo "nginx is needed for make run-scaled: sudo apt-get install nginx-light" >&2; exit 1
+        fi
+      fi ;;
+  esac
+  case "$arg" in
     --test)
       # Browser tests drive Debian's Chromium with Playwright (never a downloaded browser).
       if ! command -v chromium >/dev/null 2>&1; then
