@@ -90,9 +90,16 @@ def test_a_failed_forget_keeps_the_conversation(tmp_path: Path):
     assert asyncio.run(store.retrieve("patient-2")) is not None
 
 
-def test_a_token_starting_with_a_dash_reaches_rasa_as_one_argument(tmp_path: Path):
-    from bot.launcher import rasa_services
+def test_no_secret_is_on_a_command_line_and_each_service_gets_only_its_own(tmp_path: Path):
+    from bot.launcher import SECRET_VARIABLES, rasa_services
 
-    env = {"RASA_PORT": "5005", "ACTION_PORT": "5055", "RASA_AUTH_TOKEN": "-starts-with-dash"}
-    rasa = next(s for s in rasa_services(env, tmp_path / "m.tar.gz", run_dir=tmp_path) if s.name == "rasa")
-    assert "--auth-token=-starts-with-dash" in rasa.argv
+    env = {"RASA_PORT": "5005", "ACTION_PORT": "5055", **{name: f"-secret-{name}" for name in SECRET_VARIABLES}}
+    services = {s.name: s for s in rasa_services(env, tmp_path / "m.tar.gz", run_dir=tmp_path)}
+
+    for service in services.values():
+        assert not [arg for arg in service.argv if "-secret-" in arg], service.name
+    given = {name: {key for key in SECRET_VARIABLES if key in service.env} for name, service in services.items()}
+    assert given["actions"] == {"ACTION_SERVER_TOKEN"}
+    assert given["rasa"] == {"RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+                             "WIDGET_SESSION_SECRET"}
+    assert "-secret-" not in (tmp_path / "endpoints.yml").read_text()
