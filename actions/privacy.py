@@ -15,7 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.interview import clinic_for_conversation, utter
 from actions.storage_access import StorageUnavailable, stored
 from bot.conversation import InterviewState, opening
+from bot.security.senders import SESSION_ENDED, widget_session_of
 from bot.storage.conversations import forget_conversation
+from bot.storage.widget_sessions import revoke
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +50,13 @@ class ActionForgetMe(Action):
         try:
             with stored(dispatcher, "erasing a sender's records") as session:
                 forgotten = forget_conversation(session, tracker.sender_id)
+                website_session = widget_session_of(tracker.sender_id)
+                if website_session:
+                    revoke(session, website_session)
         except StorageUnavailable:
             return [ActiveLoop(None)]
         logger.info("Forgot a sender: %s", forgotten)
         dispatcher.utter_message(response="utter_forget_done")
+        if website_session:  # the widget clears its stored transcript and session on this
+            dispatcher.utter_message(json_message={SESSION_ENDED: True})
         return [ActiveLoop(None), AllSlotsReset()]

@@ -24,8 +24,18 @@ def telegram_chat(sender_id: str) -> Optional[str]:
     return None
 
 
+SESSION_ENDED = "session_ended"  # custom payload key: the widget forgets its transcript and session
+
+
 def widget_sender(session_id: str) -> str:
     return f"{WIDGET_PREFIX}{session_id}"
+
+
+def widget_session_of(sender_id: str) -> Optional[str]:
+    """The website session id of a ``web:`` sender, else None."""
+    if sender_id.startswith(WIDGET_PREFIX) and len(sender_id) > len(WIDGET_PREFIX):
+        return sender_id[len(WIDGET_PREFIX):]
+    return None
 
 
 def in_reserved_namespace(sender_id: str) -> bool:
