@@ -9,6 +9,8 @@ This subclass keeps Rasa's channel and replaces only what is wrong or too open:
   server signed (bot.security.widget_sessions) and that "delete my data" has not
   revoked (bot.storage.widget_sessions); anything else gets a fresh token, because
   the session is the key of a patient's conversation (sender ``web:<session id>``).
+  ``session_confirm`` carries ``{session_id, history_hours}``: the token, and how long
+  the browser may keep the transcript (clinic.yml ``widget_history_hours``).
 - a message is accepted only with a valid token for the session its socket joined,
   so a client cannot write into someone else's conversation by naming its id.
 - each session's messages are rate limited (bot.security.rate_limit); a flood gets
@@ -50,6 +52,7 @@ from sanic.request import Request
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.clinic import load_clinic
 from bot.security import widget_sessions
 from bot.security.rate_limit import POLITE_TEXT, sender_limiter
 from bot.security.secrets import stored_secret
@@ -167,6 +170,7 @@ class SocketIOInput(RasaSocketIOInput):
         self.cors_allowed_origins = widget_origins(cors_allowed_origins)
         self.recent_message_ids = RecentMessageIds()
         self.session_secret = stored_secret("WIDGET_SESSION_SECRET")
+        self.history_hours = load_clinic().widget_history_hours
         self.limiter = sender_limiter()
 
     @classmethod
@@ -218,7 +222,8 @@ class SocketIOInput(RasaSocketIOInput):
                     if joined not in (sid, room):
                         await sio.leave_room(sid, joined, namespace=namespace)
                 await sio.enter_room(sid, room, namespace=namespace)
-            await sio.emit("session_confirm", token, room=sid, namespace=namespace)
+            confirmed = {"session_id": token, "history_hours": self.history_hours}
+            await sio.emit("session_confirm", confirmed, room=sid, namespace=namespace)
             logger.debug("socket %s joined a session (new=%s)", sid, token != requested)
 
         async def handle_message(sid: Text, data: Any) -> None:

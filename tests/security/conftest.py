@@ -48,14 +48,16 @@ class WidgetClient:
         self.origin = f"http://127.0.0.1:{stack.web_port}"
         self.client = socketio.AsyncClient(reconnection=False)
         self.token: Optional[str] = None
+        self.history_hours: Optional[int] = None
         self.bot: List[Dict[str, Any]] = []
         self._confirmed: Optional[asyncio.Future] = None
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", self.bot.append)
 
-    def _confirm(self, token: str) -> None:
+    def _confirm(self, confirmed: Dict[str, Any]) -> None:
+        self.history_hours = confirmed["history_hours"]
         if self._confirmed is not None and not self._confirmed.done():
-            self._confirmed.set_result(token)
+            self._confirmed.set_result(confirmed["session_id"])
 
     async def __aenter__(self) -> "WidgetClient":
         await self.client.connect(self.url, socketio_path="/socket.io", transports=["websocket"],
