@@ -30,7 +30,7 @@ settings.register_profile("fast", max_examples=150, deadline=None, suppress_heal
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-TEST_MESSAGES_PER_MINUTE = 120  # scripted patients type faster than people; the flood test exceeds it
+TEST_MESSAGES_PER_MINUTE = 50  # above any scripted conversation's pace; tests/security's floods exceed it
 
 
 @dataclass
@@ -80,6 +80,7 @@ def _stack_env(tmp: Path) -> Dict[str, str]:
         "WEB_PORT": str(web_port),
         "WIDGET_ORIGINS": f"http://127.0.0.1:{web_port} http://localhost:{web_port}",
         "SENDER_MESSAGES_PER_MINUTE": str(TEST_MESSAGES_PER_MINUTE),
+        "TICKET_LOCK_LIFETIME": "600",  # a flood queues that many messages for one sender behind Rasa's lock
     }
     return with_secrets(env, tmp / "var")  # the action server's token and the widget's key, in tmp
 

@@ -60,12 +60,12 @@ class WidgetClient:
             self._confirmed.set_result(confirmed["session_id"])
 
     async def __aenter__(self) -> "WidgetClient":
-        await self.client.connect(self.url, socketio_path="/socket.io", transports=["websocket"],
-                                  headers={"Origin": self.origin})
+        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"],
+                                  headers={"Origin": self.origin}, wait_timeout=10)
         return self
 
     async def __aexit__(self, *_: Any) -> None:
-        await self.client.disconnect()
+        await self.client.eio.disconnect(abort=True)  # without waiting for the pending long-poll
 
     async def open(self, token: Optional[str]) -> str:
         """session_request with token; the token the server confirmed."""

@@ -93,10 +93,10 @@ def test_an_oversize_body_is_refused_before_it_is_read(rasa_stack: Any) -> None:
 def test_a_flood_from_one_sender_is_answered_429_and_nothing_beyond_the_limit_is_stored(rasa_stack: Any) -> None:
     sender, bystander = new_sender("flood"), new_sender()
 
-    def send(_: int) -> int:  # all at once: the limit is counted on arrival, before Rasa's per-sender lock
+    def send(_: int) -> int:  # a few at a time: well within the minute, and counted on arrival
         return post_message(rasa_stack.rasa_url, rasa_stack.token, sender, "hi", timeout=300).status_code
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         statuses = list(pool.map(send, range(TEST_MESSAGES_PER_MINUTE + 5)))
     refused = post_message(rasa_stack.rasa_url, rasa_stack.token, sender, "hi")
 
