@@ -22,6 +22,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -89,7 +90,7 @@ class AuthenticatedRestInput(RestInput):
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         try:
             refused = self.check(request)
-        except Exception:  # noqa: BLE001 - Sanic raises on a body that is not JSON
+        except InvalidUsage:  # a body that is not JSON
             refused = refusal(400, "bad_request", "The body must be a JSON object.")
         if refused is not None:
             logger.info("rest: request refused (%s)", refused.status)

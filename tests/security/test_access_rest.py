@@ -58,6 +58,13 @@ def test_a_missing_sender_is_refused_and_no_shared_default_conversation_appears(
     assert stored_events(rasa_stack, "default") == []
 
 
+def test_a_body_that_is_not_json_is_refused_politely(rasa_stack: Any) -> None:
+    reply = rest(rasa_stack, None, token=rasa_stack.token, data=b'{"sender": "x", "message": ')
+
+    assert (reply.status_code, reply.json()["error"]) == (400, "bad_request")
+    assert stored_events(rasa_stack, "x") == []
+
+
 def test_posting_as_a_telegram_or_website_patient_is_forbidden(rasa_stack: Any) -> None:
     telegram_patient = telegram_sender(5_123_456)
     rasa_stack.say(new_sender(), "hi")  # the server is up and answering
