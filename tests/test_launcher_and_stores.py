@@ -103,3 +103,19 @@ def test_no_secret_is_on_a_command_line_and_each_service_gets_only_its_own(tmp_p
     assert given["rasa"] == {"RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
                              "WIDGET_SESSION_SECRET"}
     assert "-secret-" not in (tmp_path / "endpoints.yml").read_text()
+
+
+def test_make_runs_other_services_get_only_their_secrets_and_none_on_the_command_line():
+    from bot.launcher import SECRET_VARIABLES
+    from bot.run import extra_services
+
+    env = {"WEB_PORT": "8080", "STAFF_PORT": "8081", **{name: f"-secret-{name}" for name in SECRET_VARIABLES}}
+    services = {s.name: s for s in extra_services(env)}
+
+    assert not [arg for s in services.values() for arg in s.argv if "-secret-" in arg]
+    given = {name: {key for key in SECRET_VARIABLES if key in s.env} for name, s in services.items()}
+    assert given == {
+        "web": set(),
+        "staff": {"RASA_AUTH_TOKEN", "STAFF_API_TOKEN", "SMTP_PASSWORD", "TELEGRAM_TOKEN"},
+        "telegram": {"TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"},
+    }
