@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
 from bot.paths import REPO_ROOT, VAR_DIR
-from bot.security.secrets import stored_secret
 
 # Every secret a service may be given; service_env passes each only to the services that need it.
 SECRET_VARIABLES = ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
@@ -66,11 +65,6 @@ def ensure_port_free(port: int, variable: str) -> None:
                 f"Port {port} is already in use (set by {variable or 'default'}). "
                 f"Stop the program using it, or choose another port, e.g. {variable or 'PORT'}={port + 1}."
             ) from None
-
-
-def auth_token() -> str:
-    """RASA_AUTH_TOKEN, else a token generated once into var/ (trackers hold health data)."""
-    return stored_secret("RASA_AUTH_TOKEN")
 
 
 def service_env(env: Dict[str, str], secrets: Iterable[str] = ()) -> Dict[str, str]:
