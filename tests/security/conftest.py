@@ -17,8 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "telegram"))  # 
 
 from tg_fake_api import FakeBotApi  # noqa: E402
 
-pytestmark = pytest.mark.e2e
-
 
 def stored_events(stack: Any, sender: str) -> List[str]:
     """The event types the tracker store holds for sender (read from its database, not Rasa's API)."""
