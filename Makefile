@@ -46,7 +46,7 @@ train: setup
 shell: setup
 	@$(PY) -m bot.training
 	@$(PY) -c 'import os; from pathlib import Path; from bot.launcher import render_endpoints; render_endpoints(dict(os.environ), Path("var/endpoints.yml"))'
-	@mkdir -p var/log; trap 'kill %1' EXIT; .venv/bin/rasa run actions --port $(ACTION_PORT) >var/log/actions-shell.log 2>&1 & \
+	@mkdir -p var/log; trap 'kill %1' EXIT; SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions --port $(ACTION_PORT) >var/log/actions-shell.log 2>&1 & \
 	  .venv/bin/rasa shell --model models/triage.tar.gz --endpoints var/endpoints.yml
 
 ## Create a staff login for the staff pages: make staff-user NAME=alice

@@ -20,6 +20,7 @@ from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.clinic_facts import clinic
 from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
 from bot.calendar import calendar_link
+from bot.security.senders import telegram_chat
 from bot.storage.booking import (
     BookingError, BookingLimitReached, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
 )
@@ -27,7 +28,6 @@ from bot.storage.models import Booking
 
 logger = logging.getLogger(__name__)
 
-TELEGRAM = "telegram"
 CLEARED_AFTER_BOOKING = BOOKING_SLOTS + ["booking_slot_label", "slot_page", "moving_booking_id", "offered_slots",
                                          "patient_phone", "patient_email"]
 
@@ -99,8 +99,8 @@ def _save(session: Any, tracker: Tracker) -> Booking:
     if moving:
         return move_booking(session, int(moving), slot_id)
     channel = channel_of(tracker)
-    # A Telegram conversation's sender id is the chat: confirmation, reminders and their buttons go there.
-    chat_id = tracker.sender_id if channel == TELEGRAM else None
+    # A Telegram conversation's sender id is tg:<chat>: confirmation, reminders and their buttons go there.
+    chat_id = telegram_chat(tracker.sender_id)
     return book_slot(session, slot_id, tracker.get_slot("patient_name"), tracker.get_slot("patient_phone"),
                      tracker.get_slot("patient_email"), channel, tracker.sender_id, telegram_chat_id=chat_id)
 

@@ -17,12 +17,12 @@ from actions.storage_access import StorageUnavailable, stored
 from bot.channels.telegram.callback_data import CallbackDataStore
 from bot.channels.telegram.settings import TelegramSettings
 from bot.conversation import InterviewState, opening
+from bot.security.senders import SESSION_ENDED, telegram_chat, widget_session_of
 from bot.storage.conversations import forget_conversation
 from bot.storage.tracker_events import delete_sender_events
+from bot.storage.widget_sessions import revoke
 
 logger = logging.getLogger(__name__)
-
-TELEGRAM_SENDER_PREFIX = "tg:"  # the Telegram channel's sender namespace ("tg:<chat id>")
 
 
 class ActionStartOver(Action):
@@ -57,20 +57,25 @@ class ActionForgetMe(Action):
                 forgotten = forget_conversation(session, tracker.sender_id)
                 events = delete_sender_events(tracker.sender_id)
                 buttons = forget_telegram_buttons(tracker)
+                website_session = widget_session_of(tracker.sender_id)
+                if website_session:
+                    revoke(session, website_session)
         except StorageUnavailable:
             return [ActiveLoop(None)]
         logger.info("Forgot a sender: %s, %d conversation events, %d Telegram button records",
                     forgotten, events, buttons)
         dispatcher.utter_message(response="utter_forget_done")
+        if website_session:  # the widget clears its stored transcript and session on this
+            dispatcher.utter_message(json_message={SESSION_ENDED: True})
         return [ActiveLoop(None), AllSlotsReset()]
 
 
 def forget_telegram_buttons(tracker: Tracker) -> int:
     """Delete the chat's stored button records, if this conversation is a Telegram chat."""
-    if tracker.get_latest_input_channel() != "telegram":
+    chat_id = telegram_chat(tracker.sender_id)
+    if chat_id is None:
         return 0
     path = TelegramSettings.load().callback_db
     if not path.exists():
         return 0
-    chat_id = tracker.sender_id.removeprefix(TELEGRAM_SENDER_PREFIX)
     return CallbackDataStore(path).forget_chat(chat_id)

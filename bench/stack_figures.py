@@ -18,14 +18,14 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.launcher import Stack, free_port, rasa_services  # noqa: E402
 from bot.paths import REPO_ROOT  # noqa: E402
+from bot.security.secrets import with_secrets  # noqa: E402
 from bot.training import train  # noqa: E402
 from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS, Patient  # noqa: E402
+from tests.support import rasa_rest  # noqa: E402
 
 
 class _Client:
@@ -34,18 +34,13 @@ class _Client:
         self.token = token
 
     def tracker(self, sender: str) -> dict:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=60)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.tracker(self.url, self.token, sender, timeout=60)
 
     def slot(self, sender: str, name: str) -> object:
         return self.tracker(sender)["slots"].get(name)
 
     def say(self, sender: str, text: str) -> list:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                 timeout=60)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.say(self.url, self.token, sender, text)
 
 
 def rss_mb(pid: int) -> float:
@@ -69,6 +64,7 @@ def main() -> int:
     env = {**os.environ, "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
            "RASA_AUTH_TOKEN": secrets.token_urlsafe(16), "RASA_TELEMETRY_ENABLED": "false",
            "TRACKER_DB_URL": f"sqlite:///{tmp / 'conversations.db'}", "DATABASE_URL": f"sqlite:///{tmp / 'clinic.db'}"}
+    env = with_secrets(env, tmp / "var")
     subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True)
     stack = Stack(rasa_services(env, model, run_dir=tmp), env, log_dir=tmp / "log")
     started = time.monotonic()

@@ -162,6 +162,7 @@ class Clinic(_Strict):
     booking: BookingSettings
     reminders: ReminderSettings = ReminderSettings()
     retention: RetentionSettings = RetentionSettings()
+    widget_history_hours: int = Field(24, ge=1, le=24 * 30)  # the browser's copy of a website chat
     holidays: List[Holiday] = []
     locations: List[Location] = Field(..., min_items=1)
     faq: Faq

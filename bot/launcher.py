@@ -1,12 +1,13 @@
 """Start, watch and stop the assistant's processes: `make run` and the test fixture share it.
 
 Each service runs in its own process group with its output in var/log/, so
-Ctrl-C (or a failing test session) stops everything and leaves no strays.
+Ctrl-C (or a failing test session) stops everything and leaves no strays. Each
+gets only the secrets it needs (service_env; none on a command line), and the
+servers bind 127.0.0.1 unless RASA_INTERFACE / ACTION_INTERFACE / BIND_HOST say otherwise.
 """
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import socket
 import string
@@ -17,14 +18,18 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
 from bot.paths import REPO_ROOT, VAR_DIR
 
-VENV_BIN = Path(sys.executable).parent
+# Every secret a service may be given; service_env passes each only to the services that need it.
+SECRET_VARIABLES = ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+                    "WIDGET_SESSION_SECRET", "STAFF_API_TOKEN", "SMTP_PASSWORD")
+RASA_SECRETS = ("RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+                "WIDGET_SESSION_SECRET")
 
 
 class LaunchError(RuntimeError):
@@ -40,6 +45,7 @@ class Service:
     health_url: Optional[str] = None
     port: Optional[int] = None
     port_var: str = ""
+    env: Optional[Dict[str, str]] = field(default=None, repr=False)  # None: the stack's environment
     process: Optional[subprocess.Popen] = field(default=None, repr=False)
     log_path: Path = field(default=Path(), repr=False)
 
@@ -64,17 +70,10 @@ def ensure_port_free(port: int, variable: str) -> None:
             ) from None
 
 
-def auth_token() -> str:
-    """RASA_AUTH_TOKEN, else a token generated once into var/ (trackers hold health data)."""
-    token = os.environ.get("RASA_AUTH_TOKEN")
-    if token:
-        return token
-    path = VAR_DIR / "rasa_auth_token"
-    if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(32))
-    return path.read_text().strip()
+def service_env(env: Dict[str, str], secrets: Iterable[str] = ()) -> Dict[str, str]:
+    """env without the secrets this service does not need."""
+    keep = set(secrets)
+    return {key: value for key, value in env.items() if key not in SECRET_VARIABLES or key in keep}
 
 
 def render_endpoints(env: Dict[str, str], target: Path) -> Path:
@@ -107,33 +106,36 @@ def redis_lock_store(url: str) -> Dict[str, object]:
     return settings
 
 
+def action_service(env: Dict[str, str], port: int) -> Service:
+    """The action server (bot.action_server: token required, loopback by default)."""
+    return Service(
+        "actions",
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+        health_url=f"http://127.0.0.1:{port}/health", port=port, port_var="ACTION_PORT",
+        env=service_env(env, ["ACTION_SERVER_TOKEN"]),
+    )
+
+
+def rasa_service(env: Dict[str, str], port: int, model: Path, endpoints: Path, name: str = "rasa") -> Service:
+    """A Rasa server (bot.rasa_server: the API token from its environment, never its argv)."""
+    origins = env.get("WIDGET_ORIGINS", "").split()
+    return Service(
+        name,
+        [
+            sys.executable, "-m", "bot.rasa_server", "--port", str(port), "--model", str(model),
+            "--credentials", "credentials.yml", "--endpoints", str(endpoints),
+            "--cors", *(origins or ["http://localhost:8080"]),
+        ],
+        health_url=f"http://127.0.0.1:{port}/", port=port, port_var="RASA_PORT",
+        env=service_env(env, RASA_SECRETS),
+    )
+
+
 def rasa_services(env: Dict[str, str], model: Path, run_dir: Path = VAR_DIR) -> List[Service]:
     """The action server and the Rasa server, configured from env; files they need go to run_dir."""
-    rasa_port, action_port = int(env["RASA_PORT"]), int(env["ACTION_PORT"])
     endpoints = render_endpoints(env, run_dir / "endpoints.yml")
-    origins = env.get("WIDGET_ORIGINS", "").split()
-    return [
-        Service(
-            "actions",
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            health_url=f"http://127.0.0.1:{action_port}/health",
-            port=action_port,
-            port_var="ACTION_PORT",
-        ),
-        Service(
-            "rasa",
-            [
-                # "--auth-token=..." in one word: a random token may start with "-".
-                str(VENV_BIN / "rasa"), "run", "--enable-api", f"--auth-token={env['RASA_AUTH_TOKEN']}",
-                "--port", str(rasa_port), "--model", str(model),
-                "--credentials", "credentials.yml", "--endpoints", str(endpoints),
-                "--cors", *(origins or ["http://localhost:8080"]),
-            ],
-            health_url=f"http://127.0.0.1:{rasa_port}/",
-            port=rasa_port,
-            port_var="RASA_PORT",
-        ),
-    ]
+    return [action_service(env, int(env["ACTION_PORT"])),
+            rasa_service(env, int(env["RASA_PORT"]), model, endpoints)]
 
 
 class Stack:
@@ -157,7 +159,7 @@ class Stack:
         service.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(service.log_path, "ab")
         service.process = subprocess.Popen(
-            service.argv, cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            service.argv, cwd=REPO_ROOT, env=service.env if service.env is not None else self.env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
         log.close()

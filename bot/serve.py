@@ -12,26 +12,30 @@ import os
 import sys
 from typing import Dict, List
 
-from bot.launcher import auth_token, rasa_services
+from bot.launcher import Service, rasa_services
 from bot.run import DEFAULTS
+from bot.security.secrets import with_secrets
 from bot.training import MODEL_PATH
 
 SERVICES = ("rasa", "actions")
 
 
+def service(name: str, env: Dict[str, str]) -> Service:
+    """One service as the launcher builds it (endpoints.yml is rendered on the way)."""
+    return next(s for s in rasa_services(env, MODEL_PATH) if s.name == name)
+
+
 def service_argv(name: str, env: Dict[str, str]) -> List[str]:
-    """The argv of one service as the launcher builds it (endpoints.yml is rendered on the way)."""
-    return next(s for s in rasa_services(env, MODEL_PATH) if s.name == name).argv
+    """The argv of one service as the launcher builds it."""
+    return service(name, env).argv
 
 
 def main(argv: List[str]) -> int:
     if len(argv) != 1 or argv[0] not in SERVICES:
         print(f"usage: python -m bot.serve {{{'|'.join(SERVICES)}}}", file=sys.stderr)
         return 2
-    env = {**DEFAULTS, **os.environ}
-    env["RASA_AUTH_TOKEN"] = auth_token()
-    command = service_argv(argv[0], env)
-    os.execve(command[0], command, env)
+    chosen = service(argv[0], with_secrets({**DEFAULTS, **os.environ}))
+    os.execve(chosen.argv[0], chosen.argv, chosen.env if chosen.env is not None else os.environ)
     return 0  # not reached
 
 

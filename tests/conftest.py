@@ -16,17 +16,21 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
-import requests
 from hypothesis import HealthCheck, settings
 
 from bot.launcher import Stack, free_port, rasa_services
 from bot.paths import REPO_ROOT
+from bot.security.secrets import with_secrets
 from bot.training import train
+from tests.support import rasa_rest
 
 # Property tests: `make test` runs thousands of examples, `make test-fast` (HYPOTHESIS_PROFILE=fast) fewer.
 settings.register_profile("ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fast", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+TEST_MESSAGES_PER_MINUTE = 50  # above any scripted conversation's pace; tests/security's floods exceed it
 
 
 @dataclass
@@ -43,17 +47,11 @@ class RasaStack:
     tmp: Path
 
     def say(self, sender_id: str, text: str) -> List[Dict[str, Any]]:
-        """Send one message through the REST channel; the bot's replies."""
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                                 json={"sender": sender_id, "message": text}, timeout=60)
-        response.raise_for_status()
-        return response.json()
+        """Send one message through the REST channel (with the token); the bot's replies."""
+        return rasa_rest.say(self.rasa_url, self.token, sender_id, text)
 
     def tracker(self, sender_id: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.rasa_url}/conversations/{sender_id}/tracker",
-                                params={"token": self.token}, timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.tracker(self.rasa_url, self.token, sender_id)
 
     def slot(self, sender_id: str, name: str) -> Any:
         return self.tracker(sender_id)["slots"].get(name)
@@ -81,8 +79,10 @@ def _stack_env(tmp: Path) -> Dict[str, str]:
         "FAKE_TELEGRAM_PORT": str(telegram_port),
         "WEB_PORT": str(web_port),
         "WIDGET_ORIGINS": f"http://127.0.0.1:{web_port} http://localhost:{web_port}",
+        "SENDER_MESSAGES_PER_MINUTE": str(TEST_MESSAGES_PER_MINUTE),
+        "TICKET_LOCK_LIFETIME": "600",  # a flood queues that many messages for one sender behind Rasa's lock
     }
-    return env
+    return with_secrets(env, tmp / "var")  # the action server's token and the widget's key, in tmp
 
 
 @contextmanager

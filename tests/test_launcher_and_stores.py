@@ -90,9 +90,32 @@ def test_a_failed_forget_keeps_the_conversation(tmp_path: Path):
     assert asyncio.run(store.retrieve("patient-2")) is not None
 
 
-def test_a_token_starting_with_a_dash_reaches_rasa_as_one_argument(tmp_path: Path):
-    from bot.launcher import rasa_services
+def test_no_secret_is_on_a_command_line_and_each_service_gets_only_its_own(tmp_path: Path):
+    from bot.launcher import SECRET_VARIABLES, rasa_services
 
-    env = {"RASA_PORT": "5005", "ACTION_PORT": "5055", "RASA_AUTH_TOKEN": "-starts-with-dash"}
-    rasa = next(s for s in rasa_services(env, tmp_path / "m.tar.gz", run_dir=tmp_path) if s.name == "rasa")
-    assert "--auth-token=-starts-with-dash" in rasa.argv
+    env = {"RASA_PORT": "5005", "ACTION_PORT": "5055", **{name: f"-secret-{name}" for name in SECRET_VARIABLES}}
+    services = {s.name: s for s in rasa_services(env, tmp_path / "m.tar.gz", run_dir=tmp_path)}
+
+    for service in services.values():
+        assert not [arg for arg in service.argv if "-secret-" in arg], service.name
+    given = {name: {key for key in SECRET_VARIABLES if key in service.env} for name, service in services.items()}
+    assert given["actions"] == {"ACTION_SERVER_TOKEN"}
+    assert given["rasa"] == {"RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET",
+                             "WIDGET_SESSION_SECRET"}
+    assert "-secret-" not in (tmp_path / "endpoints.yml").read_text()
+
+
+def test_make_runs_other_services_get_only_their_secrets_and_none_on_the_command_line():
+    from bot.launcher import SECRET_VARIABLES
+    from bot.run import extra_services
+
+    env = {"WEB_PORT": "8080", "STAFF_PORT": "8081", **{name: f"-secret-{name}" for name in SECRET_VARIABLES}}
+    services = {s.name: s for s in extra_services(env)}
+
+    assert not [arg for s in services.values() for arg in s.argv if "-secret-" in arg]
+    given = {name: {key for key in SECRET_VARIABLES if key in s.env} for name, s in services.items()}
+    assert given == {
+        "web": set(),
+        "staff": {"RASA_AUTH_TOKEN", "STAFF_API_TOKEN", "SMTP_PASSWORD", "TELEGRAM_TOKEN"},
+        "telegram": {"TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"},
+    }

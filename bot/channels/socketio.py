@@ -5,11 +5,16 @@ that is a coroutine, so with ``session_persistence: true`` the socket never join
 its session's room and replies never reach the browser (rasa issue #13027).
 This subclass keeps Rasa's channel and replaces only what is wrong or too open:
 
-- ``session_request`` awaits ``enter_room`` and only accepts session ids that are
-  unguessable (32 hex digits, what ``uuid4().hex`` gives); anything else gets a
-  fresh id, because the session id is the key of a patient's conversation.
-- a message is accepted only for the session its socket joined, so a client
-  cannot write into someone else's conversation by naming its id.
+- ``session_request`` awaits ``enter_room`` and only accepts a session token the
+  server signed (bot.security.widget_sessions) and that "delete my data" has not
+  revoked (bot.storage.widget_sessions); anything else gets a fresh token, because
+  the session is the key of a patient's conversation (sender ``web:<session id>``).
+  ``session_confirm`` carries ``{session_id, history_hours}``: the token, and how long
+  the browser may keep the transcript (clinic.yml ``widget_history_hours``).
+- a message is accepted only with a valid token for the session its socket joined,
+  so a client cannot write into someone else's conversation by naming its id.
+- each session's messages are rate limited (bot.security.rate_limit); a flood gets
+  one short bot message and nothing reaches the assistant.
 - a message whose metadata carries a ``message_id`` already seen for that session is dropped,
   so a client that retries after a reconnect never makes the bot answer twice.
 - a message with a ``custom.checklist`` block (docs/widget.md) goes out as ONE
@@ -31,11 +36,11 @@ routes stay under ``/webhooks/socketio/`` and the socket under ``/socket.io``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import re
-import uuid
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Union
 
@@ -45,11 +50,19 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 from sanic.request import Request
 from sanic_cors.core import SANIC_CORS_EVALUATED
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clinic import load_clinic
+from bot.security import widget_sessions
+from bot.security.rate_limit import POLITE_TEXT, sender_limiter
+from bot.security.secrets import stored_secret
+from bot.security.senders import widget_sender
+from bot.storage import widget_sessions as revoked_sessions
+from bot.storage.engine import default_sessionmaker
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WIDGET_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
-SESSION_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def widget_origins(configured: Union[None, Text, Sequence[Text]] = None) -> List[Text]:
@@ -64,9 +77,14 @@ def widget_origins(configured: Union[None, Text, Sequence[Text]] = None) -> List
     return origins
 
 
-def is_valid_session_id(value: Any) -> bool:
-    """True for ids as unguessable as ``uuid4().hex``."""
-    return isinstance(value, str) and SESSION_ID_PATTERN.match(value) is not None
+def _is_revoked(session_id: Text) -> bool:
+    """Fails closed: when the clinic database cannot say, the old session is not rejoined."""
+    try:
+        with default_sessionmaker()() as session:
+            return revoked_sessions.is_revoked(session, session_id)
+    except SQLAlchemyError as error:
+        logger.error("socket.io: cannot check revoked sessions (%s); starting a new session", type(error).__name__)
+        return True
 
 
 def metadata_of(raw: Any) -> Dict[Text, Any]:
@@ -97,7 +115,11 @@ def is_checklist(message: Dict[Text, Any]) -> bool:
 
 
 class SocketIOOutput(RasaSocketIOOutput):
-    """Rasa's socket.io output, except that a checklist message is one event."""
+    """Rasa's socket.io output, except that a checklist message is one event and a custom
+    payload goes out as ``{"custom": ...}`` (Rasa passes its keys to ``sio.emit``)."""
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Send a checklist's text, buttons and block together; anything else as Rasa does."""
@@ -147,6 +169,9 @@ class SocketIOInput(RasaSocketIOInput):
         super().__init__(*args, **kwargs)
         self.cors_allowed_origins = widget_origins(cors_allowed_origins)
         self.recent_message_ids = RecentMessageIds()
+        self.session_secret = stored_secret("WIDGET_SESSION_SECRET")
+        self.history_hours = load_clinic().widget_history_hours
+        self.limiter = sender_limiter()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -179,29 +204,49 @@ class SocketIOInput(RasaSocketIOInput):
         sio.eio.handle_request = handle_request  # attached as the route when Sanic registers us
         namespace = self.namespace or "/"
 
+        async def joinable(token: Any) -> Optional[Text]:
+            """The session id of a signed, unrevoked token, else None."""
+            session_id = widget_sessions.verified_session_id(self.session_secret, token)
+            if session_id is None or await asyncio.to_thread(_is_revoked, session_id):
+                return None
+            return session_id
+
         async def session_request(sid: Text, data: Optional[Dict[Text, Any]]) -> None:
-            requested = (data or {}).get("session_id") if isinstance(data, dict) else None
-            session_id = requested if is_valid_session_id(requested) else uuid.uuid4().hex
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id, token = await joinable(requested), requested
+            if session_id is None:
+                session_id, token = widget_sessions.issue(self.session_secret)
+            room = widget_sender(session_id)
             if self.session_persistence:
-                for room in sio.rooms(sid, namespace=namespace):
-                    if room not in (sid, session_id):
-                        await sio.leave_room(sid, room, namespace=namespace)
-                await sio.enter_room(sid, session_id, namespace=namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-            logger.debug("socket %s joined a session (new=%s)", sid, session_id != requested)
+                for joined in sio.rooms(sid, namespace=namespace):
+                    if joined not in (sid, room):
+                        await sio.leave_room(sid, joined, namespace=namespace)
+                await sio.enter_room(sid, room, namespace=namespace)
+            confirmed = {"session_id": token, "history_hours": self.history_hours}
+            await sio.emit("session_confirm", confirmed, room=sid, namespace=namespace)
+            logger.debug("socket %s joined a session (new=%s)", sid, token != requested)
 
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
                 logger.debug("socket %s sent a malformed message; dropped", sid)
                 return
-            session_id = data.get("session_id") if self.session_persistence else sid
-            if self.session_persistence and session_id not in sio.rooms(sid, namespace=namespace):
-                logger.warning("socket %s sent a message for a session it did not join", sid)
+            if self.session_persistence:
+                session_id = await joinable(data.get("session_id"))
+                sender = widget_sender(session_id) if session_id else None
+                if sender is None or sender not in sio.rooms(sid, namespace=namespace):
+                    logger.warning("socket %s sent a message for a session it did not join", sid)
+                    return
+            else:
+                sender = sid
+            if not self.limiter.allow(sender):
+                logger.info("socket %s: over the rate limit", sid)
+                if self.limiter.tell_once(sender):
+                    await sio.emit(self.bot_message_evt, {"text": POLITE_TEXT}, room=sid, namespace=namespace)
                 return
             metadata = metadata_of(data.get(self.metadata_key))
             message_id = message_id_of(metadata)
             if message_id:
-                if not self.recent_message_ids.first_time(session_id, message_id):
+                if not self.recent_message_ids.first_time(sender, message_id):
                     logger.info("socket %s re-sent message %s; dropped", sid, message_id)
                     return
             text = data.get("message")
@@ -209,7 +254,7 @@ class SocketIOInput(RasaSocketIOInput):
                 UserMessage(
                     text if isinstance(text, str) else "",
                     SocketIOOutput(sio, self.bot_message_evt),
-                    session_id,
+                    sender,
                     input_channel=self.name(),
                     metadata=metadata,
                 )

@@ -240,3 +240,12 @@ class Notification(Base):
     @property
     def delivered_to(self) -> List[str]:
         return [name for name in self.delivered.split(",") if name]
+
+
+class RevokedWidgetSession(Base):
+    """A website session ended by "delete my data". The id is the SHA-256 of the session id,
+    so the table names no conversation; the socket.io channel refuses these ids."""
+
+    __tablename__ = "revoked_widget_sessions"
+    session_hash = sa.Column(sa.String(64), primary_key=True)
+    revoked_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -10,8 +10,10 @@ from tg_poller import cli_env, run_cli, running_poller
 
 from bot.channels.telegram.handlers import ALLOWED_UPDATES
 from bot.channels.telegram.settings import TelegramSettings
+from bot.security.senders import telegram_sender
 
 CHAT = 31337
+SENDER = telegram_sender(CHAT)
 MENU = ["start", "start_over", "forget", "help"]
 
 
@@ -51,7 +53,7 @@ def test_the_poller_forwards_to_rasa_rest_and_answers_taps(
             consent = patient.say("/start")[-1]
             location = patient.tap(consent)[-1]
 
-    assert host.agent.received == [(str(CHAT), "/greet", "telegram"), (str(CHAT), "/affirm", "telegram")]
+    assert host.agent.received == [(SENDER, "/greet", "telegram"), (SENDER, "/affirm", "telegram")]
     assert consent.keyboard[0][0] == {"text": "Yes", "callback_data": "/affirm"}
     assert location.params["text"] == "Where is the pain?"
     assert len(fake_api.calls_of("answerCallbackQuery")) == 1

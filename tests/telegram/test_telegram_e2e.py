@@ -14,6 +14,7 @@ from tg_fake_api import SECRET, Call, FakeBotApi
 from tg_latency import REST, WEBHOOK, measure_rest_latency, measure_webhook_latency, summary
 from tg_patient import Patient, titles
 
+from bot.security.senders import telegram_sender
 from bot.triage import DISPOSITIONS
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +58,7 @@ def test_start_over_the_webhook_greets_and_asks_for_consent_with_buttons(rasa_st
     assert consent.keyboard, [m.params["text"] for m in replies]
     assert '/answer{"q":"consent","value":true}' in callback_payloads(consent)
     assert stack_api.calls_of("sendChatAction", patient.chat_id)[0].at < replies[0].at
-    tracker = rasa_stack.tracker(str(patient.chat_id))
+    tracker = rasa_stack.tracker(telegram_sender(patient.chat_id))
     assert tracker["latest_input_channel"] == "telegram"
 
 
@@ -71,7 +72,7 @@ def test_a_tap_over_the_webhook_is_answered_and_the_next_question_sent(rasa_stac
     edited = stack_api.calls_of("editMessageReplyMarkup", patient.chat_id)
     assert [int(call.params["message_id"]) for call in edited] == [consent.result["message_id"]]
     assert question(replies).keyboard, [m.params["text"] for m in replies]
-    assert rasa_stack.slot(str(patient.chat_id), "consent") is True
+    assert rasa_stack.slot(telegram_sender(patient.chat_id), "consent") is True
 
 
 @pytest.mark.parametrize("secret", [None, "not-the-secret"])
@@ -97,7 +98,7 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
     rasa_stack: Any, stack_api: FakeBotApi, poller: Any
 ) -> None:
     patient = Patient(stack_api, 6_000_001, stack_api.queue_update, quiet=1.0)
-    chat = str(patient.chat_id)
+    chat = telegram_sender(patient.chat_id)
 
     replies = patient.say("/start")
     seen_location_buttons = False
@@ -127,7 +128,7 @@ def test_a_full_triage_in_polling_mode_reaches_a_disposition(
 
 def test_webhook_latency(rasa_stack: Any, stack_api: FakeBotApi) -> None:
     latencies = measure_webhook_latency(stack_api, rasa_stack.rasa_url, SECRET, count=30)
-    rest = measure_rest_latency(rasa_stack.rasa_url, count=30)
+    rest = measure_rest_latency(rasa_stack.rasa_url, rasa_stack.token, count=30)
 
     print(f"\n{summary(WEBHOOK, latencies)}\n{summary(REST, rest)}")
     assert len(latencies) == 30
@@ -135,7 +136,7 @@ def test_webhook_latency(rasa_stack: Any, stack_api: FakeBotApi) -> None:
 
 
 def test_a_conversation_continues_after_rasa_restarts(rasa_stack: Any, stack_api: FakeBotApi) -> None:
-    """The sender id is the chat id, so the tracker store carries the conversation over."""
+    """The sender id is tg:<chat id>, so the tracker store carries the conversation over."""
     patient = Patient(stack_api, 5_000_009, webhook_sender(rasa_stack))
     greeting = patient.say("/start")
     first_question = question(patient.tap(question(greeting)))
@@ -145,4 +146,4 @@ def test_a_conversation_continues_after_rasa_restarts(rasa_stack: Any, stack_api
 
     greeting_texts = {message.params["text"] for message in greeting}
     assert not greeting_texts & {message.params["text"] for message in replies}
-    assert rasa_stack.slot(str(patient.chat_id), "consent") is True
+    assert rasa_stack.slot(telegram_sender(patient.chat_id), "consent") is True

@@ -14,8 +14,10 @@ from bot.channels.telegram.output import TelegramOutput
 from bot.channels.telegram.retry import RetryPolicy
 from bot.channels.telegram.settings import TelegramSettings
 from bot.channels.telegram.text import MAX_MESSAGE_LENGTH
+from bot.security.senders import telegram_sender
 
 CHAT = "777"
+RECIPIENT = telegram_sender(CHAT)  # Rasa's recipient id for the chat
 FAST = RetryPolicy(max_retries=3, base_delay=0.05, max_delay=0.2)
 
 
@@ -37,7 +39,7 @@ def test_a_5000_character_reply_arrives_as_two_messages_split_between_paragraphs
     text = LONG_REPLY[:5000].rsplit(" ", 1)[0]
     assert 4096 < len(text) <= 5000
 
-    with_output(settings, lambda output: output.send_response(CHAT, {"text": text}))
+    with_output(settings, lambda output: output.send_response(RECIPIENT, {"text": text}))
 
     parts = [call.params["text"] for call in fake_api.calls_of("sendMessage")]
     assert len(parts) == 2
@@ -49,7 +51,7 @@ def test_a_5000_character_reply_arrives_as_two_messages_split_between_paragraphs
 def test_the_keyboard_rides_on_the_last_part_of_a_long_question(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
     buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
-    with_output(settings, lambda output: output.send_response(CHAT, {"text": LONG_REPLY, "buttons": buttons}))
+    with_output(settings, lambda output: output.send_response(RECIPIENT, {"text": LONG_REPLY, "buttons": buttons}))
 
     sent = fake_api.calls_of("sendMessage")
     assert len(sent) == 2
@@ -93,7 +95,7 @@ def test_server_errors_are_retried_with_back_off(settings: TelegramSettings, fak
 def test_an_outage_gives_up_after_the_retries_without_raising(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
     fake_api.fail("sendMessage", status=503, times=100)
 
-    with_output(settings, lambda output: output.send_response(CHAT, {"text": "one\n\ntwo"}))
+    with_output(settings, lambda output: output.send_response(RECIPIENT, {"text": "one\n\ntwo"}))
 
     assert len(fake_api.calls_of("sendMessage")) == FAST.max_retries + 1
 
@@ -124,24 +126,10 @@ def test_typing_is_not_retried_and_never_delays_the_reply(settings: TelegramSett
 def test_images_are_sent_as_photos(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
     image = "https://clinic.example.org/gait-analysis.jpg"
 
-    with_output(settings, lambda output: output.send_response(CHAT, {"text": "Here is the set-up:", "image": image}))
+    with_output(settings, lambda output: output.send_response(RECIPIENT, {"text": "Here is the set-up:", "image": image}))
 
     assert [call.method for call in fake_api.calls if call.method != "getMe"] == ["sendMessage", "sendPhoto"]
     assert fake_api.calls_of("sendPhoto")[0].params["photo"] == image
-
-
-def test_rest_replies_are_sent_like_webhook_replies(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
-    replies = [
-        {"recipient_id": CHAT, "text": "Hello!"},
-        {"recipient_id": CHAT, "text": "Agree?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
-        {"recipient_id": CHAT, "custom": {"widget": "booking-calendar"}},
-    ]
-
-    with_output(settings, lambda output: output.send_rest_replies(CHAT, replies))
-
-    sent = fake_api.calls_of("sendMessage", int(CHAT))
-    assert [call.params["text"] for call in sent] == ["Hello!", "Agree?"]
-    assert sent[1].keyboard == [[{"text": "Yes", "callback_data": "/affirm"}]]
 
 
 def test_a_malformed_checklist_falls_back_to_its_numbered_text_and_buttons(
@@ -150,25 +138,8 @@ def test_a_malformed_checklist_falls_back_to_its_numbered_text_and_buttons(
     message = checklist_message("rf_screen", "Do any of these apply?", CHECKLIST_ITEMS)
     del message["custom"]["checklist"]["done"]
 
-    with_output(settings, lambda output: output.send_response(CHAT, message))
+    with_output(settings, lambda output: output.send_response(RECIPIENT, message))
 
     sent = fake_api.calls_of("sendMessage")
     assert [call.params["text"] for call in sent] == [message["text"]]
     assert [b["text"] for row in sent[0].keyboard for b in row] == ["None of these", "Not sure"]
-
-
-def test_rest_replies_drop_only_the_checklists_own_text_and_buttons(settings: TelegramSettings, fake_api: FakeBotApi) -> None:
-    checklist = checklist_message("rf_screen", "Do any of these apply?", CHECKLIST_ITEMS)
-    consent = {"text": "Agree?", "buttons": [{"title": "Yes", "payload": "/affirm"}]}
-    replies = [  # as Rasa's REST channel splits two bot messages
-        {"recipient_id": CHAT, **consent},
-        {"recipient_id": CHAT, "custom": checklist["custom"]},
-        {"recipient_id": CHAT, "text": checklist["text"], "buttons": checklist["buttons"]},
-        {"recipient_id": CHAT, "custom": checklist["custom"]},
-    ]
-
-    with_output(settings, lambda output: output.send_rest_replies(CHAT, replies))
-
-    assert [call.params["text"] for call in fake_api.calls_of("sendMessage")] == [
-        "Agree?", "Do any of these apply?", "Do any of these apply?"
-    ]

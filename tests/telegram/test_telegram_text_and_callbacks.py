@@ -90,7 +90,7 @@ def test_settings_come_from_credentials_then_environment() -> None:
 
     assert settings.token == "cred-token"
     assert settings.group_policy == "ignore"
-    assert settings.rasa_url == "http://rasa:5005/webhooks/rest/webhook"
+    assert settings.relay_url == "http://rasa:5005/webhooks/telegram/webhook"
     assert TelegramSettings.load(None, {}).token is None
 
 

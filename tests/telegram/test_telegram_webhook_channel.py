@@ -12,8 +12,10 @@ from tg_fake_api import SECRET, FakeBotApi
 
 from bot.channels.telegram.handlers import APOLOGY, EXPIRED_BUTTON, GROUP_TEXT, HELP_TEXT, TEXT_ONLY
 from bot.channels.telegram.settings import TelegramSettings
+from bot.security.senders import telegram_sender
 
 CHAT = 4242
+SENDER = telegram_sender(CHAT)
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def test_start_with_the_right_secret_greets_with_an_inline_keyboard(host: Channe
     assert post(host, fake_api.message_update(CHAT, "/start")).status_code == 200
 
     sent = fake_api.wait_for_calls("sendMessage", 2, chat_id=CHAT)
-    assert host.agent.received == [(str(CHAT), "/greet", "telegram")]
+    assert host.agent.received == [(SENDER, "/greet", "telegram")]
     assert sent[1].keyboard == [
         [{"text": "Yes", "callback_data": "/affirm"}, {"text": "No", "callback_data": "/deny"}]
     ]
@@ -69,7 +71,7 @@ def test_a_tap_is_answered_the_keyboard_removed_and_the_payload_sent(host: Chann
     assert len(edited) == 1
     assert int(edited[0].params["message_id"]) == question.result["message_id"]
     assert "inline_keyboard" not in str(edited[0].params.get("reply_markup", ""))
-    assert host.agent.received[-1] == (str(CHAT), "/affirm", "telegram")
+    assert host.agent.received[-1] == (SENDER, "/affirm", "telegram")
     assert texts(fake_api)[-1] == "Where is the pain?"
 
 
@@ -102,7 +104,7 @@ def test_callback_data_the_assistant_did_not_issue_is_refused(host: ChannelHost,
     answered = fake_api.wait_for_calls("answerCallbackQuery")
     assert answered[0].params["text"] == EXPIRED_BUTTON
     time.sleep(0.3)
-    assert host.agent.received == [(str(CHAT), "/greet", "telegram")]
+    assert host.agent.received == [(SENDER, "/greet", "telegram")]
     assert fake_api.calls_of("editMessageReplyMarkup") == []
 
 
@@ -116,7 +118,7 @@ def test_a_button_of_another_message_is_refused(host: ChannelHost, fake_api: Fak
 
     assert fake_api.wait_for_calls("answerCallbackQuery")[0].params["text"] == EXPIRED_BUTTON
     time.sleep(0.3)
-    assert host.agent.received == [(str(CHAT), "/greet", "telegram")]
+    assert host.agent.received == [(SENDER, "/greet", "telegram")]
 
 
 def test_a_second_tap_on_a_used_keyboard_is_not_sent_again(host: ChannelHost, fake_api: FakeBotApi) -> None:
@@ -178,7 +180,7 @@ def test_a_group_gets_one_polite_line_and_is_not_served(host: ChannelHost, fake_
     fake_api.wait_for_calls("sendMessage", 1, chat_id=group)
     time.sleep(0.3)
     assert texts(fake_api, group) == [GROUP_TEXT]
-    assert host.agent.received == [(str(CHAT), "hello", "telegram")]
+    assert host.agent.received == [(SENDER, "hello", "telegram")]
 
 
 def test_groups_are_ignored_when_configured(settings: TelegramSettings, fake_api: FakeBotApi) -> None:

@@ -11,12 +11,15 @@ For comparison it also times the same first message over Rasa's REST channel.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from typing import List
 
 import requests
 from tg_fake_api import SECRET, TOKEN, FakeBotApi
+
+from tests.support.rasa_rest import post_message
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK = "Telegram webhook update -> first sendMessage"
@@ -40,14 +43,12 @@ def measure_webhook_latency(
     return latencies
 
 
-def measure_rest_latency(rasa_url: str, count: int = 30, first_sender: int = 9_200_000) -> List[float]:
+def measure_rest_latency(rasa_url: str, token: str, count: int = 30, first_sender: int = 9_200_000) -> List[float]:
     """The same first message over Rasa's REST channel, for comparison (whole reply, no Telegram)."""
     latencies = []
     for sender in range(first_sender, first_sender + count):
         started = time.perf_counter()
-        reply = requests.post(
-            f"{rasa_url}/webhooks/rest/webhook", json={"sender": str(sender), "message": "/greet"}, timeout=60
-        )
+        reply = post_message(rasa_url, token, f"latency-{sender}", "/greet")
         reply.raise_for_status()
         latencies.append((time.perf_counter() - started) * 1000)
     return latencies
@@ -69,11 +70,12 @@ def main() -> None:
     parser.add_argument("--token", default=TOKEN)
     parser.add_argument("--secret", default=SECRET)
     parser.add_argument("--count", type=int, default=30)
+    parser.add_argument("--rasa-token", default=os.environ.get("RASA_AUTH_TOKEN", ""), help="default: $RASA_AUTH_TOKEN")
     args = parser.parse_args()
     with FakeBotApi(args.token, args.port) as fake:
         rasa_url = args.rasa_url.rstrip("/")
         print(summary(WEBHOOK, measure_webhook_latency(fake, rasa_url, args.secret, args.count)))
-        print(summary(REST, measure_rest_latency(rasa_url, args.count)))
+        print(summary(REST, measure_rest_latency(rasa_url, args.rasa_token, args.count)))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 
 from bot.channels.socketio import RecentMessageIds, SocketIOOutput, quick_reply, widget_origins
+from bot.security.widget_sessions import TOKEN_PATTERN
 from scripted_rasa import CHECKLIST_ID, CHECKLIST_ITEMS, CHECKLIST_LEGEND, checklist_message
 from widget_servers import (
     FIXED_CHANNEL,
@@ -74,9 +75,10 @@ class Conversation:
         self.client.on("bot_uttered", self.replies.put_nowait)
         self.client.on("session_confirm", self._confirm)
 
-    def _confirm(self, session_id: str) -> None:
+    def _confirm(self, confirmed: Any) -> None:
+        """Rasa's channel confirms with the id; ours with {session_id, history_hours}."""
         if not self.confirmed.done():
-            self.confirmed.set_result(session_id)
+            self.confirmed.set_result(confirmed if isinstance(confirmed, str) else confirmed["session_id"])
 
     async def open(self, session_id: Optional[str]) -> str:
         await self.client.connect(
@@ -105,7 +107,7 @@ class Conversation:
 
 async def greet_and_collect(url: str) -> List[Dict[str, Any]]:
     conversation = Conversation(url)
-    session_id = await conversation.open(uuid.uuid4().hex)
+    session_id = await conversation.open(None)
     await conversation.say("/greet", session_id)
     replies = await conversation.replies_within(0.5)
     await conversation.close()
@@ -178,18 +180,18 @@ def test_a_session_survives_a_new_socket(servers: Dict[str, ServerProcess]) -> N
     assert [reply["text"] for reply in asyncio.run(scenario())] == ["You said: still me"]
 
 
-def test_guessable_session_ids_are_replaced(servers: Dict[str, ServerProcess]) -> None:
+def test_session_ids_the_server_did_not_sign_are_replaced(servers: Dict[str, ServerProcess]) -> None:
     async def confirmed_for(requested: Optional[str]) -> str:
         conversation = Conversation(servers[FIXED_CHANNEL].url)
         session_id = await conversation.open(requested)
         await conversation.close()
         return session_id
 
-    for weak in ("1", "alice", "ABCDEF" * 6):
-        confirmed = asyncio.run(confirmed_for(weak))
-        assert confirmed != weak and len(confirmed) == 32
-    good = uuid.uuid4().hex
-    assert asyncio.run(confirmed_for(good)) == good
+    for unsigned in ("1", "alice", "ABCDEF" * 6, uuid.uuid4().hex, f"{uuid.uuid4().hex}.{'0' * 64}"):
+        confirmed = asyncio.run(confirmed_for(unsigned))
+        assert confirmed != unsigned and TOKEN_PATTERN.match(confirmed)
+    signed = asyncio.run(confirmed_for(None))
+    assert asyncio.run(confirmed_for(signed)) == signed
 
 
 def test_a_socket_cannot_write_into_another_session(servers: Dict[str, ServerProcess]) -> None:

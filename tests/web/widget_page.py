@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from playwright.sync_api import Page, expect
 
+from bot.security.senders import widget_sender
 from bot.web.assets import AXE_CORE
 from widget_servers import ARTIFACTS, REPO_ROOT
 
@@ -81,7 +82,9 @@ class Widget:
         self.wait_for_turn(before)
 
     def session_id(self) -> str:
-        return self.page.evaluate(f"JSON.parse(localStorage.getItem('{STORE}session'))")
+        """The conversation's sender id (``web:<id>``) from the token the widget stored (``<id>.<signature>``)."""
+        token = self.page.evaluate(f"JSON.parse(localStorage.getItem('{STORE}session'))")
+        return widget_sender(token.split(".")[0])
 
     def csp_violations(self) -> List[str]:
         return self.page.evaluate("window.__cspViolations || []")

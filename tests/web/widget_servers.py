@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -78,10 +79,14 @@ class ServerProcess:
         self.process = None
 
 
+WIDGET_SESSION_SECRET = secrets.token_urlsafe(32)
+
+
 def base_env(**extra: str) -> Dict[str, str]:
     """The test's environment with the given variables set."""
     env = {key: value for key, value in os.environ.items() if key != "WIDGET_ORIGINS"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env["WIDGET_SESSION_SECRET"] = WIDGET_SESSION_SECRET  # the same across restarts, as in var/
     env.update(extra)
     return env
 

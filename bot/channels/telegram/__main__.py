@@ -1,6 +1,6 @@
 """Command line for the Telegram channel.
 
-    python -m bot.channels.telegram poll               # development: long polling, replies via Rasa REST
+    python -m bot.channels.telegram poll               # development: long polling, updates relayed to Rasa's webhook
     python -m bot.channels.telegram set-webhook [URL]  # production: register the webhook and menu commands
 
 URL defaults to TELEGRAM_WEBHOOK_URL; a bare origin such as https://bot.example.org
@@ -20,9 +20,9 @@ from bot import log_privacy
 from bot.channels.telegram.bot_api import webhook_application
 from bot.channels.telegram.handlers import ALLOWED_UPDATES, register_commands
 from bot.channels.telegram.polling import run_poller
-from bot.channels.telegram.settings import TelegramSettings
+from bot.channels.telegram.settings import WEBHOOK_PATH, TelegramSettings
+from bot.security.secrets import stored_secret
 
-WEBHOOK_PATH = "/webhooks/telegram/webhook"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -45,7 +45,7 @@ async def set_webhook(settings: TelegramSettings, url: str) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.channels.telegram", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("poll", help="long-poll Telegram and forward messages to Rasa's REST channel")
+    commands.add_parser("poll", help="long-poll Telegram and relay each update to the Rasa server's Telegram webhook")
     webhook = commands.add_parser("set-webhook", help="register the webhook URL, secret and menu commands")
     webhook.add_argument("url", nargs="?", default=os.environ.get("TELEGRAM_WEBHOOK_URL"))
     args = parser.parse_args(argv)
@@ -56,7 +56,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not settings.token:
         parser.error("set TELEGRAM_TOKEN (the token BotFather gave you)")
     if args.command == "poll":
-        run_poller(settings)
+        run_poller(settings, settings.webhook_secret or stored_secret("TELEGRAM_WEBHOOK_SECRET"))
         return 0
     if not args.url:
         parser.error("give the public URL of the Rasa server (or set TELEGRAM_WEBHOOK_URL)")

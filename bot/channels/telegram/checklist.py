@@ -88,13 +88,6 @@ class Checklist:
     def to_record(self) -> Record:
         return {"kind": CHECKLIST, "checklist": asdict(self)}
 
-    def owns_buttons(self, buttons: Any) -> bool:
-        """Are these the message's own None/Not sure buttons (which Rasa's REST channel sends apart)?"""
-        if not isinstance(buttons, list) or not buttons:
-            return False
-        payloads = {str(button.get("payload")) for button in buttons if isinstance(button, Mapping)}
-        return len(payloads) == len(buttons) and payloads <= {self.none_payload, self.unsure_payload}
-
     # -- taps --------------------------------------------------------------------------
 
     def toggled(self, data: Optional[str]) -> Optional["Checklist"]:

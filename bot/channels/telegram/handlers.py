@@ -1,9 +1,9 @@
 """What the assistant does with each kind of Telegram update, in webhook and polling mode alike.
 
-Both modes run these handlers in a python-telegram-bot ``Application``; they differ
-only in ``Deliver``: the webhook channel hands text to the in-process Rasa agent,
-the poller posts it to Rasa's REST endpoint. Replies always leave through
-``TelegramOutput``. Only private chats are served; commands map to intents:
+These handlers run in the Rasa server's python-telegram-bot ``Application`` (the
+poller relays its updates to the webhook, polling.py); ``Deliver`` hands text to the
+in-process agent as sender ``tg:<chat id>``. Replies always leave through
+``TelegramOutput``. A chat over the per-sender rate limit gets one short message. Only private chats are served; commands map to intents:
 /start → greet, /start_over (and its old name /restart) → start_over,
 /forget → forget_me (the assistant asks for confirmation), /help is answered
 here; ``COMMANDS`` is the one table of them. Typed text starting with "/" is never
@@ -38,6 +38,7 @@ from bot.channels.telegram.callback_data import handled_here
 from bot.channels.telegram.checklist import Checklist, is_checklist
 from bot.channels.telegram.keyboard import issued_payload
 from bot.channels.telegram.output import TelegramOutput, call_safely
+from bot.security.rate_limit import POLITE_TEXT, RateLimiter, sender_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +88,12 @@ MAX_GROUPS_REMEMBERED = 1000
 class TelegramHandlers:
     """The typed handlers, bound to one output and one way of reaching Rasa."""
 
-    def __init__(self, output: TelegramOutput, deliver: Deliver, group_policy: str) -> None:
+    def __init__(self, output: TelegramOutput, deliver: Deliver, group_policy: str,
+                 limiter: Optional[RateLimiter] = None) -> None:
         self.output = output
         self.deliver = deliver
         self.group_policy = group_policy
+        self.limiter = limiter or sender_limiter()
         self._groups_told: "OrderedDict[int, None]" = OrderedDict()
 
     def register(self, application: Application) -> None:
@@ -204,6 +207,11 @@ class TelegramHandlers:
         logger.error("telegram update %s failed: %s", update_id, type(context.error).__name__)
 
     async def _to_rasa(self, chat_id: str, text: str) -> None:
+        if not self.limiter.allow(chat_id):
+            logger.info("telegram chat %s: over the rate limit", chat_id)
+            if self.limiter.tell_once(chat_id):
+                await self.output.send_text_message(chat_id, POLITE_TEXT)
+            return
         async with self.output.typing(chat_id):
             try:
                 await self.deliver(chat_id, text)

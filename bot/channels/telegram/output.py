@@ -27,6 +27,7 @@ from bot.channels.telegram.callback_data import CallbackDataStore
 from bot.channels.telegram.checklist import Checklist
 from bot.channels.telegram.keyboard import inline_keyboard
 from bot.channels.telegram.text import split_message
+from bot.security.senders import telegram_chat
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ NO_RETRY = {"max_retries": 0}
 
 
 class TelegramOutput(OutputChannel):
-    """Sends Rasa responses to a Telegram chat (the Rasa recipient id is the chat id)."""
+    """Sends Rasa responses to a Telegram chat; Rasa's recipient is ``tg:<chat id>``, the methods
+    below take the bare chat id."""
 
     def __init__(self, bot: ExtBot, callbacks: CallbackDataStore) -> None:
         self.bot = bot
@@ -51,9 +53,13 @@ class TelegramOutput(OutputChannel):
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """As Rasa does, except that a checklist replaces the message's text and buttons."""
+        chat_id = telegram_chat(recipient_id)
+        if chat_id is None:
+            logger.error("telegram: a reply for a sender outside the tg: namespace dropped")
+            return
         if Checklist.from_custom(message.get("custom")) is not None:
             message = {key: value for key, value in message.items() if key not in {"text", "buttons", "quick_replies"}}
-        await super().send_response(recipient_id, dict(message))
+        await super().send_response(chat_id, dict(message))
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
@@ -97,23 +103,6 @@ class TelegramOutput(OutputChannel):
             await self.send_text_with_buttons(recipient_id, text, buttons)
         else:
             await self.send_text_message(recipient_id, text)
-
-    async def send_rest_replies(self, recipient_id: Text, replies: List[Dict[Text, Any]]) -> None:
-        """Send the messages Rasa's REST channel returned, exactly as the webhook mode would.
-
-        REST returns one bot message with text, buttons and custom as two replies,
-        {text, buttons} then {custom}; a checklist's own text and buttons are dropped
-        here as send_response drops them in webhook mode."""
-        messages: List[Dict[Text, Any]] = []
-        for reply in replies:
-            message = {key: value for key, value in reply.items() if key != "recipient_id"}
-            checklist = Checklist.from_custom(message.get("custom"))
-            if checklist is not None and messages and "custom" not in messages[-1]:
-                if checklist.owns_buttons(messages[-1].get("buttons")):
-                    messages.pop()
-            messages.append(message)
-        for message in messages:
-            await self.send_response(recipient_id, message)
 
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: Text) -> AsyncIterator[None]:

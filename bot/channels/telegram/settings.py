@@ -15,7 +15,7 @@ from bot.paths import VAR_DIR
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_RASA_URL = "http://localhost:5005"
-REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
+WEBHOOK_PATH = "/webhooks/telegram/webhook"
 GROUP_POLICIES = ("reply", "ignore")
 
 # credentials.yml key -> environment variable
@@ -40,7 +40,7 @@ class TelegramSettings:
     api_file_url: str = DEFAULT_API_FILE_URL
     group_policy: str = "reply"
     callback_db: Path = VAR_DIR / "telegram-callbacks.sqlite"
-    rasa_url: str = DEFAULT_RASA_URL + REST_WEBHOOK_PATH
+    rasa_url: str = DEFAULT_RASA_URL  # the poller relays updates to its Telegram webhook
 
     @classmethod
     def load(
@@ -63,11 +63,10 @@ class TelegramSettings:
         if "callback_db" in found:
             found["callback_db"] = Path(found["callback_db"])
         if "rasa_url" in found:
-            found["rasa_url"] = rest_webhook_url(found["rasa_url"])
+            found["rasa_url"] = found["rasa_url"].rstrip("/")
         return cls(**found)
 
-
-def rest_webhook_url(rasa_url: str) -> str:
-    """Accept either the Rasa server's base URL or its REST webhook URL."""
-    url = rasa_url.rstrip("/")
-    return url if url.endswith(REST_WEBHOOK_PATH) else url + REST_WEBHOOK_PATH
+    @property
+    def relay_url(self) -> str:
+        """Where the poller hands each update: the Rasa server's own (authenticated) webhook."""
+        return self.rasa_url + WEBHOOK_PATH

@@ -12,7 +12,6 @@ webhook answers 503 saying what is missing, so the rest of the assistant runs.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -30,6 +29,8 @@ from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.telegram.output import TelegramOutput
 from bot.channels.telegram.retry import RetryPolicy
 from bot.channels.telegram.settings import TelegramSettings
+from bot.security.secrets import same_secret
+from bot.security.senders import telegram_sender
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class TelegramInput(InputChannel):
         problem = self._problem()
         if problem:
             return response.json({"ok": False, "error": problem}, status=503)
-        if not _secret_matches(request.headers.get(SECRET_HEADER), self.settings.webhook_secret or ""):
+        if not same_secret(request.headers.get(SECRET_HEADER), self.settings.webhook_secret):
             logger.warning("telegram webhook: request with a missing or wrong secret token refused")
             return response.json({"ok": False, "error": "forbidden"}, status=403)
         agent = getattr(request.app.ctx, "agent", None)
@@ -126,11 +127,7 @@ class TelegramInput(InputChannel):
                 logger.info("telegram: bot @%s ready for webhook updates", self.application.bot.username)
 
     async def _deliver(self, chat_id: str, text: str) -> None:
-        await self._on_new_message(UserMessage(text, self.output, chat_id, input_channel=self.name()))
-
-
-def _secret_matches(given: Optional[str], expected: str) -> bool:
-    return given is not None and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+        await self._on_new_message(UserMessage(text, self.output, telegram_sender(chat_id), input_channel=self.name()))
 
 
 def _parse_update(request: Request, application: Application) -> Optional[Update]:

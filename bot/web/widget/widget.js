@@ -3,7 +3,11 @@
  *   <script src="https://chat.example/widget/widget.js" data-server="https://rasa.example" defer></script>
  * It talks to Rasa's socket.io channel (bot.channels.socketio.SocketIOInput) with
  * session persistence, keeps the conversation across reloads in localStorage,
- * queues messages while offline and sends each one once. A checklist message
+ * queues messages while offline and sends each one once. The browser keeps a
+ * conversation only for the hours the server says (clinic.yml widget_history_hours,
+ * sent with session_confirm; 24 until it has), and "Clear this conversation" or a
+ * confirmed "delete my data" (custom.session_ended) wipes it and its session at once,
+ * so the next person at a shared computer sees nothing. A checklist message
  * (custom.checklist) is shown as a form of checkboxes instead of its numbered text.
  * Message text is only ever put into text nodes, never parsed as HTML, and nothing
  * here needs unsafe-eval.
@@ -19,6 +23,8 @@
   const MAX_ENTRIES = 200;
   const MAX_MESSAGE_LENGTH = 1000;
   const REPLY_TIMEOUT_MS = 60000;
+  const DEFAULT_HISTORY_HOURS = 24;
+  const HOUR_MS = 3600 * 1000;
   const CHECKLIST_HINT = "Tick the ones that apply, or choose None of these";
   const assetBase = new URL(".", script.src);
   const data = script.dataset;
@@ -54,6 +60,7 @@
     sessionId: store.get("session", null),
     transcript: store.get("transcript", []),
     outbox: store.get("outbox", []),
+    historyHours: store.get("history_hours", DEFAULT_HISTORY_HOURS),
     socket: null,
     ready: false,          // connected and the session confirmed
     everConnected: false,
@@ -166,6 +173,7 @@
   }, [svgIcon(ICON_CHAT), el("span", { class: "launcher-label", "aria-hidden": "true", text: "Chat" }), launcherBadge]);
 
   const restartButton = el("button", { type: "button", class: "text-button", text: "Start over" });
+  const clearButton = el("button", { type: "button", class: "text-button", text: "Clear this conversation" });
   const closeButton = el("button", { type: "button", class: "icon-button", "aria-label": "Close chat" }, [svgIcon(ICON_CLOSE)]);
   const banner = el("p", { class: "banner", role: "status" });
   const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
@@ -189,7 +197,7 @@
         el("h2", { id: "chat-title", text: config.title }),
         el("p", { class: "subtitle", text: "Virtual assistant" }),
       ]),
-      restartButton, closeButton,
+      restartButton, clearButton, closeButton,
     ]),
     el("p", { id: "chat-notice", class: "notice", text: config.notice }),
     banner, log, typing, form, announcer,
@@ -405,9 +413,48 @@
     input.focus();
   }
 
+  /* Wipe this browser's copy of the conversation and its session; a new session is asked for. */
+  function forgetHere(announcement) {
+    state.transcript = [];
+    state.outbox = [];
+    state.sessionId = null;
+    state.inflight = null;
+    saveTranscript();
+    store.set("outbox", state.outbox);
+    store.set("session", null);
+    renderAll();
+    announcer.textContent = announcement;
+    if (state.socket && state.socket.connected) {
+      state.ready = false;
+      state.socket.emit("session_request", { session_id: null });
+    }
+  }
+
+  /* True when the last message is older than the hours the browser may keep it. */
+  function historyExpired() {
+    const last = state.transcript[state.transcript.length - 1];
+    return Boolean(last && Date.now() - last.ts > state.historyHours * HOUR_MS);
+  }
+
+  /* Forget an expired conversation; true when it did. */
+  function expireHistory() {
+    if (!historyExpired()) return false;
+    forgetHere("The earlier conversation was removed from this browser.");
+    return true;
+  }
+
+  function clearConversation() {
+    forgetHere("The conversation was removed from this browser.");
+    input.focus();
+  }
+
   /* ---------- receiving ---------- */
   function onBotMessage(message) {
     if (!message || typeof message !== "object") return;
+    if (message.custom && message.custom.session_ended === true) {
+      forgetHere("Your data was deleted and this conversation removed from this browser.");
+      return;
+    }
     const replies = (message.quick_replies || message.buttons || []).map(choice).filter(Boolean);
     const image = message.attachment && message.attachment.type === "image" && message.attachment.payload &&
       /^https?:\/\//.test(message.attachment.payload.src || "") ? message.attachment.payload.src : null;
@@ -424,6 +471,12 @@
   function onSessionConfirm(confirmed) {
     const id = typeof confirmed === "string" ? confirmed : confirmed && confirmed.session_id;
     if (!id) return;
+    const hours = confirmed && confirmed.history_hours;
+    if (Number.isInteger(hours) && hours > 0) {
+      state.historyHours = hours;
+      store.set("history_hours", hours);
+      if (expireHistory()) return;  // a fresh session was asked for; its confirmation follows
+    }
     if (state.sessionId && id !== state.sessionId) {  // the server refused our id: a new conversation
       state.transcript = [];
       saveTranscript();
@@ -531,9 +584,12 @@
   launcher.addEventListener("click", open);
   closeButton.addEventListener("click", close);
   restartButton.addEventListener("click", startOver);
+  clearButton.addEventListener("click", clearConversation);
 
   /* ---------- start ---------- */
   function mount() {
+    expireHistory();
+    setInterval(expireHistory, 60 * 1000);
     document.body.append(host);
     applyColours(host, probe);
     renderAll();
