@@ -46,6 +46,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     from rasa.utils.common import configure_logging_and_warnings
 
     configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
+    from bot import log_privacy, rasa_failures
+
+    log_privacy.install()  # after Rasa's logging set-up, before anything can log a message
+    rasa_failures.install()  # before the agent loads (bot.tracker_store also calls both)
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     if endpoints.action is not None:
         endpoints.action.token = os.environ.get("ACTION_SERVER_TOKEN")
