@@ -89,7 +89,9 @@ def _store(dispatcher: CollectingDispatcher, tracker: Tracker, state: InterviewS
     """Keep the assessment for the clinic; a database failure must not hide the advice (given first)."""
     try:
         with stored(dispatcher, "an assessment") as session:
-            save_assessment(session, tracker.sender_id, channel_of(tracker), state.answers, result.to_dict())
+            # The language is kept with the result: staff pages show it, the patient's notices use it.
+            stored_result = {**result.to_dict(), "language": state.language}
+            save_assessment(session, tracker.sender_id, channel_of(tracker), state.answers, stored_result)
     except StorageUnavailable:
         pass
 
@@ -105,16 +107,17 @@ class ActionInterruption(Action):
         state = state_of(tracker)
         if not tracker.active_loop.get("name") and answers_the_interview(state, patient_message(tracker)):
             return [FollowupAction("action_interview")]  # an answer the classifier took for a question
+        language = state.language
         if intent in FAQ_KEYS:
-            dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent]))
+            dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent], language))
         elif intent == "ask_why":
             open_question = state.open_question
             if open_question in EXPLANATIONS and not tracker.active_loop.get("name"):
-                dispatcher.utter_message(text=why_we_ask(open_question))
+                dispatcher.utter_message(text=why_we_ask(open_question).say(language))
             else:
                 dispatcher.utter_message(response="utter_why_general")
         elif intent in ("too_long", "no_words"):
-            dispatcher.utter_message(text=refusal(patient_message(tracker)) or say("no_words"))
+            dispatcher.utter_message(text=refusal(patient_message(tracker), language) or say("no_words", language))
         else:
             dispatcher.utter_message(response=RESPONSES.get(intent, "utter_out_of_scope"))
         if not tracker.active_loop.get("name") and state.open_question:

@@ -11,16 +11,20 @@ derivations kept in English (the docs' tables, the staff pages) read `.en`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 import yaml
+from babel.dates import format_datetime, get_day_names
 
 ENGLISH, SPANISH = "en", "es"
 LANGUAGES = (ENGLISH, SPANISH)
 DEFAULT_LANGUAGE = ENGLISH
 WORDING_FILE = Path(__file__).with_name("wording.yml")
+LOCALES = {ENGLISH: "en_US", SPANISH: "es_US"}
+"""Babel locales for dates: US English, and Spanish as written in the US."""
 
 
 def language_or_default(language: Optional[str]) -> str:
@@ -55,6 +59,10 @@ class Wording:
         return text.format(**{name: value.say(code) if isinstance(value, Wording) else value
                               for name, value in values.items()})
 
+    @classmethod
+    def __get_validators__(cls):  # pydantic (v1) reads clinic.yml's texts as Wording
+        yield lambda value: value if isinstance(value, cls) else cls.read(value)
+
     def fill(self, **values: Any) -> "Wording":
         """The same text in every language with these {names} filled (Wording values per language)."""
         return Wording(**{language: self.say(language, **values) for language in LANGUAGES})
@@ -75,3 +83,14 @@ def shared_wording() -> Mapping[str, Wording]:
 def say(name: str, language: Optional[str] = DEFAULT_LANGUAGE, **values: Any) -> str:
     """A text of bot/wording.yml in `language`; an unknown name is a KeyError."""
     return shared_wording()[name].say(language, **values)
+
+
+def local_datetime(moment: datetime, pattern: str, language: Optional[str]) -> str:
+    """A local date and time in `language` with a CLDR pattern ("EEE d 'de' MMM, h:mm a")."""
+    return format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=LOCALES[language_or_default(language)])
+
+
+def weekday_names(language: Optional[str], width: str = "abbreviated") -> list[str]:
+    """Monday first: ["Mon", ...] or ["lun", ...]."""
+    names = get_day_names(width, locale=LOCALES[language_or_default(language)])
+    return [names[day] for day in range(7)]

@@ -198,7 +198,7 @@ def _clean_contact(phone: Optional[str], email: Optional[str]) -> tuple:
     phone = validate_phone(phone) if phone else None
     email = validate_email(email) if email else None
     if not phone and not email:
-        raise InvalidInput("Please give a phone number, e.g. (212) 555-0142, or an e-mail, e.g. jane.smith@example.com.")
+        raise InvalidInput("invalid_contact")
     return phone, email
 
 
