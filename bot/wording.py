@@ -50,7 +50,7 @@ class Wording:
             raise ValueError(f"{where}: every language needs a non-empty text")
         return cls(**texts)
 
-    def say(self, language: Optional[str] = DEFAULT_LANGUAGE, **values: Any) -> str:
+    def say(self, language: Optional[str] = DEFAULT_LANGUAGE, /, **values: Any) -> str:
         """The text in `language` with its {names} filled; a Wording value is said in the same language."""
         code = language_or_default(language)
         text: str = getattr(self, code)
@@ -80,8 +80,8 @@ def shared_wording() -> Mapping[str, Wording]:
         return read_table(yaml.safe_load(handle), str(WORDING_FILE))
 
 
-def say(name: str, language: Optional[str] = DEFAULT_LANGUAGE, **values: Any) -> str:
-    """A text of bot/wording.yml in `language`; an unknown name is a KeyError."""
+def say(name: str, language: Optional[str] = DEFAULT_LANGUAGE, /, **values: Any) -> str:
+    """A text of bot/wording.yml in `language`; an unknown name is a KeyError. Any {name} may be filled."""
     return shared_wording()[name].say(language, **values)
 
 

@@ -34,7 +34,7 @@ def phrase(name: str) -> Wording:
     return found
 
 
-def say(name: str, language: str = "en", **values: Any) -> str:
+def say(name: str, language: str = "en", /, **values: Any) -> str:
     """A phrase in `language` with its {names} filled in (Wording values in the same language)."""
     return phrase(name).say(language, **values)
 
