@@ -22,6 +22,8 @@ from babel.dates import format_datetime, get_day_names
 ENGLISH, SPANISH = "en", "es"
 LANGUAGES = (ENGLISH, SPANISH)
 DEFAULT_LANGUAGE = ENGLISH
+LANGUAGE_NAMES = {ENGLISH: "English", SPANISH: "Spanish"}
+"""How staff pages (in English) name a patient's language."""
 WORDING_FILE = Path(__file__).with_name("wording.yml")
 LOCALES = {ENGLISH: "en_US", SPANISH: "es_US"}
 """Babel locales for dates: US English, and Spanish as written in the US."""
