@@ -38,6 +38,7 @@ from bot.channels.telegram.callback_data import handled_here
 from bot.channels.telegram.checklist import Checklist, is_checklist
 from bot.channels.telegram.keyboard import issued_payload
 from bot.channels.telegram.output import TelegramOutput, call_safely
+from bot.wording import ENGLISH, SPANISH, language_or_default, say
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +48,57 @@ Deliver = Callable[[str, str], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Command:
-    """A slash command: its menu entry, its line in /help and what it sends to Rasa (None: answered here)."""
+    """A slash command and what it sends to Rasa (None: answered here); its menu entry and its line in
+    /help are `telegram_menu_<name>` and `telegram_help_<name>` in bot/wording.yml, in every language."""
 
     name: str
-    menu: str
-    help: str
     payload: Optional[str] = None
+
+    def menu(self, language: str) -> str:
+        return say(f"telegram_menu_{self.name}", language)
+
+    def help(self, language: str) -> str:
+        return say(f"telegram_help_{self.name}", language)
 
 
 START_OVER = "/start_over"  # Rasa's intent for starting over (formerly restart)
 COMMANDS: Tuple[Command, ...] = (
-    Command("start", "Start the pain and foot-mechanics check", "begin", "/greet"),
-    Command("start_over", "Start over", "start over", START_OVER),
-    Command(
-        "forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"
-    ),
-    Command("help", "What I can do", "this list"),
+    Command("start", "/greet"),
+    Command("start_over", START_OVER),
+    Command("forget", "/forget_me"),
+    Command("help"),
 )
 ALIASES: Dict[str, str] = {"restart": "start_over"}  # old names, still understood, not in the menu
 COMMAND_PAYLOADS: Dict[str, str] = {command.name: command.payload for command in COMMANDS if command.payload}
 COMMAND_PAYLOADS.update({old: COMMAND_PAYLOADS[new] for old, new in ALIASES.items()})
-BOT_COMMANDS: List[BotCommand] = [BotCommand(command.name, command.menu) for command in COMMANDS]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
-HELP_TEXT = (
-    "I'm the clinic's automated assistant, not a doctor. I ask a few questions about "
-    "back or knee pain, check for anything urgent and can book a gait analysis.\n\n"
-    "Tap the buttons or type your answers.\n\n"
-    + "".join(f"/{command.name} - {command.help}\n" for command in COMMANDS)
-    + "\nIf this is an emergency, call 911."
-)
-GROUP_TEXT = "Hi! To keep health information private I only chat one-to-one. Please message me directly."
-TEXT_ONLY = "I can only read text messages. Please type your answer or tap a button."
-EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+def bot_commands(language: str) -> List[BotCommand]:
+    """The menu in `language` (Telegram shows the list set for the user's language_code)."""
+    return [BotCommand(command.name, command.menu(language)) for command in COMMANDS]
+
+
+def help_text(language: str) -> str:
+    """/help in `language`: what the assistant is, the commands, and 911."""
+    return (say("telegram_help_intro", language)
+            + "".join(f"/{command.name} - {command.help(language)}\n" for command in COMMANDS)
+            + say("telegram_help_emergency", language))
+
+
+def user_language(update: Update) -> str:
+    """The language of the patient's Telegram app (language_code), for the channel's own sentences."""
+    user = update.effective_user
+    return language_or_default(user.language_code if user is not None else None)
+
+
+BOT_COMMANDS = bot_commands(ENGLISH)
+HELP_TEXT = help_text(ENGLISH)
+GROUP_TEXT = say("telegram_group", ENGLISH)
+TEXT_ONLY = say("telegram_text_only", ENGLISH)
+EXPIRED_BUTTON = say("telegram_expired_button", ENGLISH)
+APOLOGY = say("telegram_apology", ENGLISH)
+"""The English sentences (the default; the tests compare with them)."""
 MAX_GROUPS_REMEMBERED = 1000
 
 
@@ -116,7 +134,7 @@ class TelegramHandlers:
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("telegram chat %s: help", update.effective_chat.id)
-        await self.output.send_text_message(str(update.effective_chat.id), HELP_TEXT)
+        await self.output.send_text_message(str(update.effective_chat.id), help_text(user_language(update)))
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name = update.message.text.split()[0][1:].split("@")[0].lower()
@@ -193,11 +211,11 @@ class TelegramHandlers:
     async def _expired(self, update: Update) -> None:
         chat_id = str(update.effective_chat.id)
         logger.info("telegram chat %s: tap on an expired or unknown button", chat_id)
-        await call_safely("answerCallbackQuery", chat_id, update.callback_query.answer(EXPIRED_BUTTON))
+        await call_safely("answerCallbackQuery", chat_id, update.callback_query.answer(say("telegram_expired_button", user_language(update))))
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("telegram chat %s: non-text message", update.effective_chat.id)
-        await self.output.send_text_message(str(update.effective_chat.id), TEXT_ONLY)
+        await self.output.send_text_message(str(update.effective_chat.id), say("telegram_text_only", user_language(update)))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -223,4 +241,5 @@ class TelegramHandlers:
 
 async def register_commands(application: Application) -> None:
     """Publish the bot's menu commands (used as the poller's post_init and by set-webhook)."""
-    await application.bot.set_my_commands(BOT_COMMANDS)
+    await application.bot.set_my_commands(bot_commands(ENGLISH))
+    await application.bot.set_my_commands(bot_commands(SPANISH), language_code=SPANISH)
