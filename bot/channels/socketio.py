@@ -99,8 +99,12 @@ def is_checklist(message: Dict[Text, Any]) -> bool:
 class SocketIOOutput(RasaSocketIOOutput):
     """Rasa's socket.io output, except that a checklist message is one event."""
 
+    _language: Optional[Text] = None
+    """The language of the message being sent (its `language` metadata), added to each event as `lang`."""
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Send a checklist's text, buttons and block together; anything else as Rasa does."""
+        self._language = message.get("language") if isinstance(message.get("language"), str) else None
         if not is_checklist(message):
             await super().send_response(recipient_id, message)
             return
@@ -113,6 +117,12 @@ class SocketIOOutput(RasaSocketIOOutput):
                 "custom": message["custom"],
             },
         )
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        """Every event of a message says its language, so the widget sets `lang` for screen readers."""
+        if self._language and isinstance(response, dict):
+            response = {**response, "lang": self._language}
+        await super()._send_message(socket_id, response)
 
 
 class RecentMessageIds:
