@@ -88,7 +88,8 @@ def _answer_text(key: str, value: Any) -> str:
 
 
 def _answer_rows(answers: Dict[str, Any], keys: List[str]) -> List[Dict[str, str]]:
-    return [{"key": key, "question": QUESTIONS.get(key, key.replace("_", " ")), "answer": _answer_text(key, answers[key])}
+    return [{"key": key, "question": QUESTIONS[key].en if key in QUESTIONS else key.replace("_", " "),
+             "answer": _answer_text(key, answers[key])}
             for key in keys]
 
 
