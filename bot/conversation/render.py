@@ -73,6 +73,7 @@ def _checklist(question: Question, denied: frozenset, language: str) -> Reply:
         "legend": legend,
         "items": [{"key": key, "label": label, "note": note if key in denied else ""} for key, label in items],
         "done": {"title": say("checklist_done", language)},
+        "hint": say("checklist_nothing_ticked", language, none=none.title),
         "none": none.to_dict(),
         "unsure": unsure.to_dict(),
     }}

@@ -44,7 +44,7 @@ def reply_texts(reply) -> list[str]:
     shown = [reply.text, *(button["title"] for button in reply.buttons)]
     checklist = (reply.custom or {}).get("checklist")
     if checklist:
-        shown += [checklist["legend"], checklist["done"]["title"], checklist["none"]["title"],
+        shown += [checklist["legend"], checklist["done"]["title"], checklist["hint"], checklist["none"]["title"],
                   checklist["unsure"]["title"]]
         shown += [part for item in checklist["items"] for part in (item["label"], item["note"])]
     return [text for text in shown if text]
