@@ -17,14 +17,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.booking_form import BOOKING_SLOTS, slot_label
+from actions.form_reading import conversation_language
 from actions.clinic_facts import clinic
 from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
 from bot.calendar import calendar_link
 from bot.security.senders import telegram_chat
 from bot.storage.booking import (
-    BookingError, BookingLimitReached, SlotTaken, active_booking_for, book_slot, cancel_booking, move_booking,
+    BookingError, BookingLimitReached, BookingNotFound, SlotTaken, SlotUnavailable, active_booking_for, book_slot,
+    cancel_booking, move_booking,
 )
 from bot.storage.models import Booking
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -51,17 +54,25 @@ class ActionBookingGate(Action):
         return [SlotSet("booking_route", route)]
 
 
-def confirmation_message(booking: Booking) -> str:
-    """Date, time, address, what to bring, how to cancel, and the calendar link."""
+def confirmation_message(booking: Booking, language: str = "en") -> str:
+    """Date, time, address, what to bring, how to cancel, and the calendar link, in `language`."""
     facts = clinic()
     location = facts.location(booking.slot.location_id)
-    bring = ", ".join(facts.gait_analysis.what_to_bring)
-    return (
-        f"You're booked: gait analysis at {location.name}, {location.address}, on {slot_label(booking.slot)} "
-        f"({facts.gait_analysis.duration_minutes} minutes).\n"
-        f"Please bring {bring}.\n{facts.how_to_cancel}\n"
-        f"Add it to your calendar: {calendar_link(booking)}"
-    )
+    return say("booking_confirmation", language, location=location.name, address=location.address,
+               when=slot_label(booking.slot, language), minutes=facts.gait_analysis.duration_minutes,
+               bring=facts.gait_analysis.bring(language), how_to_cancel=facts.how_to_cancel,
+               calendar_link=calendar_link(booking))
+
+
+def problem_text(problem: BookingError, language: str) -> str:
+    """A booking problem the patient can act on, in `language` (the storage layer's message is English)."""
+    if isinstance(problem, BookingLimitReached):
+        return say("booking_limit", language, limit=problem.limit, clinic_phone=problem.phone)
+    for kind, name in ((SlotTaken, "slot_taken"), (SlotUnavailable, "slot_unavailable"),
+                       (BookingNotFound, "no_active_booking")):
+        if isinstance(problem, kind):
+            return say(name, language)
+    return str(problem)
 
 
 class ActionBookSlot(Action):
@@ -77,13 +88,13 @@ class ActionBookSlot(Action):
         try:
             with unit_of_work() as session:
                 booking = _save(session, tracker)
-                message = confirmation_message(booking)
+                message = confirmation_message(booking, conversation_language(tracker))
         except SlotTaken as taken:
-            dispatcher.utter_message(text=str(taken))
+            dispatcher.utter_message(text=problem_text(taken, conversation_language(tracker)))
             return [SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
                     SlotSet("booking_status", "taken")]
         except BookingLimitReached as limit:
-            dispatcher.utter_message(text=str(limit))
+            dispatcher.utter_message(text=problem_text(limit, conversation_language(tracker)))
             return _cleared() + [SlotSet("booking_status", "failed")]
         except (BookingError, SQLAlchemyError) as problem:
             logger.warning("Booking failed: %s", type(problem).__name__)
@@ -117,20 +128,21 @@ class ExistingBookingAction(Action, ABC):
         """The action's name."""
 
     @abstractmethod
-    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
-        """What to do with the booking, inside the unit of work."""
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking,
+            language: str) -> List[EventType]:
+        """What to do with the booking, inside the unit of work; `language` is the conversation's."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         try:
             with stored(dispatcher, "changing a booking") as session:
                 booking = active_booking_for(session, tracker.sender_id)
                 if booking is not None:
-                    return self.act(dispatcher, session, booking)
+                    return self.act(dispatcher, session, booking, conversation_language(tracker))
         except StorageUnavailable:
             return [SlotSet("booking_route", "none")]
         except BookingError as problem:
             logger.warning("Could not change a booking: %s", type(problem).__name__)
-            dispatcher.utter_message(text=str(problem))
+            dispatcher.utter_message(text=problem_text(problem, conversation_language(tracker)))
             return [SlotSet("booking_route", "none")]
         dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
         return [SlotSet("booking_route", "none")]
@@ -142,8 +154,9 @@ class ActionOfferCancel(ExistingBookingAction):
     def name(self) -> Text:
         return "action_offer_cancel"
 
-    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
-        dispatcher.utter_message(response="utter_ask_cancel_confirm", booking=_describe(booking))
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking,
+            language: str) -> List[EventType]:
+        dispatcher.utter_message(response="utter_ask_cancel_confirm", booking=_describe(booking, language))
         return [SlotSet("booking_route", "cancel")]
 
 
@@ -153,9 +166,10 @@ class ActionCancelBooking(ExistingBookingAction):
     def name(self) -> Text:
         return "action_cancel_booking"
 
-    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking,
+            language: str) -> List[EventType]:
         cancel_booking(session, booking.id)
-        dispatcher.utter_message(response="utter_booking_cancelled", booking=_describe(booking))
+        dispatcher.utter_message(response="utter_booking_cancelled", booking=_describe(booking, language))
         return [SlotSet("booking_route", None)]
 
 
@@ -165,13 +179,15 @@ class ActionStartMove(ExistingBookingAction):
     def name(self) -> Text:
         return "action_start_move"
 
-    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking) -> List[EventType]:
-        dispatcher.utter_message(response="utter_moving_booking", booking=_describe(booking))
+    def act(self, dispatcher: CollectingDispatcher, session: Session, booking: Booking,
+            language: str) -> List[EventType]:
+        dispatcher.utter_message(response="utter_moving_booking", booking=_describe(booking, language))
         return [SlotSet("moving_booking_id", str(booking.id)), SlotSet("booking_location", None),
                 SlotSet("booking_slot", None), SlotSet("booking_confirmed", None),
                 SlotSet("patient_name", booking.patient_name), SlotSet("slot_page", 0),
                 SlotSet("booking_route", "book")]
 
 
-def _describe(booking: Booking) -> str:
-    return f"{clinic().location(booking.slot.location_id).name}, {slot_label(booking.slot)}"
+def _describe(booking: Booking, language: str) -> str:
+    return say("booking_described", language, location=clinic().location(booking.slot.location_id).name,
+               when=slot_label(booking.slot, language))

@@ -16,13 +16,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.clinic_facts import clinic
 from actions.form_reading import (
-    AnswerReadingForm, latest_entity, latest_intent, not_understood, read_free_text, read_name,
+    AnswerReadingForm, conversation_language, latest_entity, latest_intent, not_understood, read_free_text,
+    read_name,
 )
 from actions.storage_access import StorageUnavailable, stored
 from bot.clinic import Location
 from bot.storage.booking import available_slots, bookable_after, ensure_slots
 from bot.storage.models import Slot, utcnow
 from bot.storage.validation import format_phone, parse_contact
+from bot.wording import SPANISH, local_datetime, say
 
 PAGE_SIZE = 3
 LATER = "later"
@@ -37,9 +39,11 @@ CHANGES = [
 ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
 
 
-def slot_label(slot: Slot) -> str:
-    """'Tue Dec 1, 9:00 AM' in the clinic's time zone."""
+def slot_label(slot: Slot, language: str = "en") -> str:
+    """'Tue Dec 1, 9:00 AM' (or 'mar 1 de dic, 9:00 a.m.') in the clinic's time zone."""
     local = clinic().local(slot.starts_at)
+    if language == SPANISH:
+        return local_datetime(local, "EEE d 'de' MMM, h:mm a", language)
     return f"{local:%a %b} {local.day}, {local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
 
 
@@ -87,9 +91,10 @@ class ActionAskBookingSlot(Action):
         if not slots:
             dispatcher.utter_message(response="utter_no_more_slots", clinic_phone=clinic().phone)
             return [SlotSet("slot_page", 0), SlotSet("offered_slots", [])]
-        offered = [{"id": str(s.id), "label": slot_label(s)} for s in slots]
+        language = conversation_language(tracker)
+        offered = [{"id": str(s.id), "label": slot_label(s, language)} for s in slots]
         buttons = [{"title": o["label"], "payload": '/inform{"slot_id": "%s"}' % o["id"]} for o in offered]
-        buttons.append({"title": "Later times", "payload": '/inform{"slot_id": "%s"}' % LATER})
+        buttons.append({"title": say("later_times", language), "payload": '/inform{"slot_id": "%s"}' % LATER})
         dispatcher.utter_message(response="utter_ask_booking_slot", buttons=buttons)
         return [SlotSet("offered_slots", offered)]
 
@@ -104,8 +109,9 @@ class ActionAskBookingConfirmed(Action):
         location = clinic().location(tracker.get_slot("booking_location"))
         dispatcher.utter_message(
             response="utter_ask_booking_confirmed",
-            summary=f"Gait analysis at {location.name} ({location.address}), {tracker.get_slot('booking_slot_label')}, "
-                    f"for {tracker.get_slot('patient_name')}, contact {tracker.get_slot('patient_contact')}.",
+            summary=say("booking_summary", conversation_language(tracker), location=location.name,
+                        address=location.address, when=tracker.get_slot("booking_slot_label"),
+                        name=tracker.get_slot("patient_name"), contact=tracker.get_slot("patient_contact")),
         )
         return []
 
@@ -127,8 +133,9 @@ class ValidateBookingForm(AnswerReadingForm):
         location = clinic().location(chosen) if chosen in {loc.id for loc in clinic().locations} else None
         location = location or _location_from_text(tracker.latest_message.get("text") or "")
         if location is None:
-            return not_understood(dispatcher, tracker, "Please pick one of our locations: "
-                            + " or ".join(loc.name for loc in clinic().locations) + ".")
+            language = conversation_language(tracker)
+            names = say("list_or", language).join(loc.name for loc in clinic().locations)
+            return not_understood(dispatcher, tracker, say("hint_location", language, locations=names))
         return [SlotSet("booking_location", location.id), SlotSet("slot_page", 0)]
 
     def read_booking_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -138,7 +145,7 @@ class ValidateBookingForm(AnswerReadingForm):
             return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
         slot = _pick(tracker.get_slot("offered_slots") or [], chosen, text)
         if slot is None:
-            return not_understood(dispatcher, tracker, "Please tap one of the times, or say \"later times\".")
+            return not_understood(dispatcher, tracker, say("hint_slot", conversation_language(tracker)))
         return [SlotSet("booking_slot", slot["id"]), SlotSet("booking_slot_label", slot["label"])]
 
     def read_patient_name(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -158,8 +165,7 @@ class ValidateBookingForm(AnswerReadingForm):
             return [SlotSet("booking_confirmed", True)]
         if intent in ("deny", "cancel_booking"):
             return [SlotSet("booking_confirmed", False)]
-        return not_understood(dispatcher, tracker, "Please tap Confirm, or tell me what to change: "
-                              "the time, the location or your details.")
+        return not_understood(dispatcher, tracker, say("hint_confirm", conversation_language(tracker)))
 
 
 def _contact_events(text: str) -> List[EventType]:

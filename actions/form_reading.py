@@ -21,6 +21,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from bot.storage.validation import InvalidInput, validate_name
+from bot.wording import language_or_default, say
 
 #: Intents that are questions or commands, not answers (for fields that are not free text).
 DIGRESSIONS = frozenset({
@@ -54,6 +55,11 @@ def free_text_answer(tracker: Tracker) -> Optional[str]:
     return None if _COMMAND.match(text) else text
 
 
+def conversation_language(tracker: Tracker) -> str:
+    """The conversation's language (slot `language`), English until it is set."""
+    return language_or_default(tracker.get_slot("language"))
+
+
 def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, hint: str) -> List[EventType]:
     """An answer that does not fit: say so with an example, and ask again.
 
@@ -62,7 +68,7 @@ def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, hint: str
     """
     if latest_intent(tracker) in DIGRESSIONS:
         return []
-    dispatcher.utter_message(text=f"Sorry, I didn't catch that. {hint}")
+    dispatcher.utter_message(text=say("form_not_understood", conversation_language(tracker), hint=hint))
     return [SlotSet("form_tries", (tracker.get_slot("form_tries") or 0) + 1)]
 
 
@@ -80,7 +86,7 @@ def read_free_text(dispatcher: CollectingDispatcher, tracker: Tracker,
     try:
         return read(text)
     except InvalidInput as problem:
-        return not_understood(dispatcher, tracker, str(problem))
+        return not_understood(dispatcher, tracker, problem.say(conversation_language(tracker)))
 
 
 def read_name(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

@@ -56,9 +56,11 @@ def patient_message(tracker: Tracker) -> PatientMessage:
     return PatientMessage.from_parse(latest.get("text") or "", latest_intent(tracker), latest.get("entities") or [])
 
 
-def utter(dispatcher: CollectingDispatcher, replies: List[Reply]) -> None:
+def utter(dispatcher: CollectingDispatcher, replies: List[Reply], language: str) -> None:
+    """Say the replies; each carries its language (message metadata: the widget sets `lang` from it)."""
     for reply in replies:
-        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), json_message=reply.custom)
+        dispatcher.utter_message(text=reply.text, buttons=list(reply.buttons), json_message=reply.custom,
+                                 language=language)
 
 
 class ActionInterview(Action):
@@ -70,7 +72,7 @@ class ActionInterview(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         before = state_of(tracker)
         turn = take_turn(before, patient_message(tracker), clinic_for_conversation())
-        utter(dispatcher, list(turn.replies))
+        utter(dispatcher, list(turn.replies), turn.state.language)
         events: List[EventType] = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(before).items()]
         if turn.result is not None:
             events += _result_slots(turn.result)
@@ -89,7 +91,9 @@ def _store(dispatcher: CollectingDispatcher, tracker: Tracker, state: InterviewS
     """Keep the assessment for the clinic; a database failure must not hide the advice (given first)."""
     try:
         with stored(dispatcher, "an assessment") as session:
-            save_assessment(session, tracker.sender_id, channel_of(tracker), state.answers, result.to_dict())
+            # The language is kept with the result: staff pages show it, the patient's notices use it.
+            stored_result = {**result.to_dict(), "language": state.language}
+            save_assessment(session, tracker.sender_id, channel_of(tracker), state.answers, stored_result)
     except StorageUnavailable:
         pass
 
@@ -105,18 +109,20 @@ class ActionInterruption(Action):
         state = state_of(tracker)
         if not tracker.active_loop.get("name") and answers_the_interview(state, patient_message(tracker)):
             return [FollowupAction("action_interview")]  # an answer the classifier took for a question
+        language = state.language
         if intent in FAQ_KEYS:
-            dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent]))
+            dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent], language), language=language)
         elif intent == "ask_why":
             open_question = state.open_question
             if open_question in EXPLANATIONS and not tracker.active_loop.get("name"):
-                dispatcher.utter_message(text=why_we_ask(open_question))
+                dispatcher.utter_message(text=why_we_ask(open_question).say(language), language=language)
             else:
-                dispatcher.utter_message(response="utter_why_general")
+                dispatcher.utter_message(response="utter_why_general", language=language)
         elif intent in ("too_long", "no_words"):
-            dispatcher.utter_message(text=refusal(patient_message(tracker)) or say("no_words"))
+            refused = refusal(patient_message(tracker), language) or say("no_words", language)
+            dispatcher.utter_message(text=refused, language=language)
         else:
-            dispatcher.utter_message(response=RESPONSES.get(intent, "utter_out_of_scope"))
+            dispatcher.utter_message(response=RESPONSES.get(intent, "utter_out_of_scope"), language=language)
         if not tracker.active_loop.get("name") and state.open_question:
-            utter(dispatcher, reask(state, clinic_for_conversation()))
+            utter(dispatcher, reask(state, clinic_for_conversation()), state.language)
         return []

@@ -32,8 +32,8 @@ class ActionStartOver(Action):
         return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        turn = opening(clinic_for_conversation())
-        utter(dispatcher, list(turn.replies))
+        turn = opening(clinic_for_conversation(), InterviewState.from_slots(tracker.get_slot).language)
+        utter(dispatcher, list(turn.replies), turn.state.language)
         fresh = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(InterviewState()).items()]
         return [ActiveLoop(None), AllSlotsReset(), *fresh]
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.clinic import Clinic
 from bot.storage.models import CANCELLED, CONFIRMED, REQUESTED, Booking, utcnow
+from bot.wording import say
 
 DEFAULT_PUBLIC_STAFF_URL = "http://localhost:8081"
 ICS_STATUS = {REQUESTED: "TENTATIVE", CONFIRMED: "CONFIRMED", CANCELLED: "CANCELLED"}
@@ -53,15 +54,14 @@ def _stamp(moment: datetime) -> str:
 
 
 def booking_ics(booking: Booking, clinic: Clinic, now: Optional[datetime] = None) -> str:
-    """An iCalendar (RFC 5545) document with one event for the booking."""
+    """An iCalendar (RFC 5545) document with one event for the booking, in the patient's language."""
     start = booking.slot.starts_at
     end = start + timedelta(minutes=clinic.gait_analysis.duration_minutes)
     location = booking.slot.location
-    bring = "; ".join(clinic.gait_analysis.what_to_bring)
-    description = (
-        f"Gait analysis at {clinic.name}, {location.name}.\n"
-        f"Please bring: {bring}.\n{clinic.how_to_cancel}\nPhone: {clinic.phone}"
-    )
+    language = booking.language
+    description = say("calendar_description", language, clinic=clinic.name, location=location.name,
+                      bring=clinic.gait_analysis.bring(language, "; "), how_to_cancel=clinic.how_to_cancel,
+                      phone=clinic.phone)
     domain = urlsplit(clinic.website).hostname or "clinic.invalid"
     lines = [
         "BEGIN:VCALENDAR",
@@ -76,7 +76,7 @@ def booking_ics(booking: Booking, clinic: Clinic, now: Optional[datetime] = None
         f"DTEND:{_stamp(end)}",
         f"SEQUENCE:{booking.sequence}",
         f"STATUS:{ICS_STATUS[booking.status]}",
-        f"SUMMARY:{_escape('Gait analysis – ' + clinic.short_name)}",
+        f"SUMMARY:{_escape(say('calendar_summary', language, clinic=clinic.short_name))}",
         f"LOCATION:{_escape(location.address)}",
         f"DESCRIPTION:{_escape(description)}",
         "END:VEVENT",

@@ -19,9 +19,9 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, validator
 
 from bot.paths import REPO_ROOT
+from bot.wording import SPANISH, Wording, language_or_default, local_datetime, say, weekday_names
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _RANGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
@@ -70,9 +70,13 @@ class Doctor(_Strict):
 
 
 class GaitAnalysis(_Strict):
-    description: str
+    description: Wording
     duration_minutes: int = Field(..., gt=0, le=480)
-    what_to_bring: List[str] = Field(..., min_items=1)
+    what_to_bring: List[Wording] = Field(..., min_items=1)
+
+    def bring(self, language: str, separator: str = ", ") -> str:
+        """What to bring, as one list in `language`."""
+        return separator.join(item.say(language) for item in self.what_to_bring)
 
 
 class BookingSettings(_Strict):
@@ -95,10 +99,10 @@ class RetentionSettings(_Strict):
 
 
 class Faq(_Strict):
-    overpronation: str
-    gait_analysis: str
-    orthotics: str
-    insurance: str
+    overpronation: Wording
+    gait_analysis: Wording
+    orthotics: Wording
+    insurance: Wording
 
 
 class Location(_Strict):
@@ -133,15 +137,16 @@ class Location(_Strict):
         """Opening ranges on a calendar date, ignoring holidays."""
         return self.hours[WEEKDAYS[day.weekday()]]
 
-    def hours_text(self) -> str:
+    def hours_text(self, language: str = "en") -> str:
         """'Mon–Tue 8:00 am–6:00 pm; Wed …; Sun closed', grouping days with equal hours."""
         groups: List[Tuple[List[str], str]] = []
+        names = weekday_names(language)
         for index, day in enumerate(WEEKDAYS):
-            text = ", ".join(str(r) for r in self.hours[day]) or "closed"
+            text = ", ".join(str(r) for r in self.hours[day]) or say("closed", language)
             if groups and groups[-1][1] == text:
-                groups[-1][0].append(WEEKDAY_NAMES[index][:3])
+                groups[-1][0].append(names[index])
             else:
-                groups.append(([WEEKDAY_NAMES[index][:3]], text))
+                groups.append(([names[index]], text))
         return "; ".join(
             f"{days[0] if len(days) == 1 else days[0] + '–' + days[-1]} {text}" for days, text in groups
         )
@@ -156,9 +161,9 @@ class Clinic(_Strict):
     timezone: str
     emergency_number: str
     doctors: List[Doctor]
-    insurance: str
+    insurance: Wording
     gait_analysis: GaitAnalysis
-    how_to_cancel: str
+    how_to_cancel: Wording
     booking: BookingSettings
     reminders: ReminderSettings = ReminderSettings()
     retention: RetentionSettings = RetentionSettings()
@@ -202,9 +207,11 @@ class Clinic(_Strict):
         """An aware datetime shown in the clinic's time zone."""
         return moment.astimezone(self.tz)
 
-    def when(self, moment: datetime) -> str:
-        """'Tue 5 Mar 2030, 9:00 am' in the clinic's time zone, for messages about an appointment."""
+    def when(self, moment: datetime, language: str = "en") -> str:
+        """'Tue 5 Mar 2030, 9:00 am' (or 'mar 5 de mar de 2030, 9:00 a.m.') in the clinic's time zone."""
         local = self.local(moment)
+        if language_or_default(language) == SPANISH:
+            return local_datetime(local, "EEE d 'de' MMM 'de' y, h:mm a", language)
         return f"{local:%a} {local.day} {local:%b %Y}, {clock(local)}"
 
     def reminder_at(self, starts_at: datetime) -> datetime:
@@ -213,14 +220,15 @@ class Clinic(_Strict):
         wall = self.local(starts_at).replace(tzinfo=None) - timedelta(hours=self.reminders.hours_before)
         return wall.replace(tzinfo=self.tz).astimezone(timezone.utc)
 
-    def faq_answer(self, key: str) -> str:
-        """Text for an FAQ key: overpronation, gait_analysis, orthotics, insurance, hours, locations."""
+    def faq_answer(self, key: str, language: str = "en") -> str:
+        """Text for an FAQ key, in `language`: overpronation, gait_analysis, orthotics, insurance, hours, locations."""
         if key == "hours":
-            return " ".join(f"{loc.name}: {loc.hours_text()}." for loc in self.locations)
+            return " ".join(f"{loc.name}: {loc.hours_text(language)}." for loc in self.locations)
         if key == "locations":
-            return " ".join(f"{loc.name}: {loc.address}, phone {loc.phone}." for loc in self.locations)
+            return " ".join(say("location_line", language, name=loc.name, address=loc.address, phone=loc.phone)
+                            for loc in self.locations)
         if key in Faq.__fields__:
-            return getattr(self.faq, key)
+            return getattr(self.faq, key).say(language)
         raise KeyError(f"no FAQ text {key!r}")
 
 

@@ -54,11 +54,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clinic import load_clinic
 from bot.security import widget_sessions
-from bot.security.rate_limit import POLITE_TEXT, sender_limiter
+from bot.security.rate_limit import sender_limiter
 from bot.security.secrets import stored_secret
 from bot.security.senders import widget_sender
 from bot.storage import widget_sessions as revoked_sessions
 from bot.storage.engine import default_sessionmaker
+from bot.wording import say
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +122,12 @@ class SocketIOOutput(RasaSocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
+    _language: Optional[Text] = None
+    """The language of the message being sent (its `language` metadata), added to each event as `lang`."""
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Send a checklist's text, buttons and block together; anything else as Rasa does."""
+        self._language = message.get("language") if isinstance(message.get("language"), str) else None
         if not is_checklist(message):
             await super().send_response(recipient_id, message)
             return
@@ -135,6 +140,12 @@ class SocketIOOutput(RasaSocketIOOutput):
                 "custom": message["custom"],
             },
         )
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        """Every event of a message says its language, so the widget sets `lang` for screen readers."""
+        if self._language and isinstance(response, dict):
+            response = {**response, "lang": self._language}
+        await super()._send_message(socket_id, response)
 
 
 class RecentMessageIds:
@@ -241,7 +252,9 @@ class SocketIOInput(RasaSocketIOInput):
             if not self.limiter.allow(sender):
                 logger.info("socket %s: over the rate limit", sid)
                 if self.limiter.tell_once(sender):
-                    await sio.emit(self.bot_message_evt, {"text": POLITE_TEXT}, room=sid, namespace=namespace)
+                    language = metadata_of(data.get(self.metadata_key)).get("language")
+                    await sio.emit(self.bot_message_evt, {"text": say("too_fast", language)}, room=sid,
+                                   namespace=namespace)
                 return
             metadata = metadata_of(data.get(self.metadata_key))
             message_id = message_id_of(metadata)

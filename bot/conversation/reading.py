@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from bot.nlu import parsers
 from bot.nlu.checklist import read_checklist
 from bot.triage import InvalidAnswers, Question, validate_answers
+from bot.wording import LANGUAGES
 
 from .message import PatientMessage
 from .render import MULTI, YES_NO, checklist_items
@@ -137,7 +138,8 @@ def _location(words: str) -> Reading:
 
 
 def _option_named(question: Question, words: str) -> Optional[int]:
-    """The option whose label the patient typed (or tapped without a payload), if exactly one."""
+    """The option whose label (in any language) the patient typed or tapped without a payload, if exactly one."""
     said = parsers.normalise(words)
-    matches = [index for index, option in enumerate(question.options) if parsers.normalise(option.label) == said]
+    matches = [index for index, option in enumerate(question.options)
+               if said in {parsers.normalise(option.label.say(language)) for language in LANGUAGES}]
     return matches[0] if len(matches) == 1 else None

@@ -39,39 +39,41 @@ def text(message: str, buttons: Iterable[Button] = ()) -> Reply:
     return Reply(message, tuple(b.to_dict() for b in buttons))
 
 
-def checklist_items(question: Question) -> list[tuple[str, str]]:
+def checklist_items(question: Question, language: str = "en") -> list[tuple[str, str]]:
     """(key, label) of a checklist's items, in the order shown (without "None of these")."""
-    return [(next(iter(option.sets)), option.label) for option in question.options[:-1]]
+    return [(next(iter(option.sets)), option.label.say(language)) for option in question.options[:-1]]
 
 
-def question_reply(question: Question, denied: Iterable[str] = ()) -> Reply:
-    """The message that asks `question`; `denied` items are marked "(you said no)"."""
+def question_reply(question: Question, denied: Iterable[str] = (), language: str = "en") -> Reply:
+    """The message that asks `question` in `language`; `denied` items are marked "(you said no)"."""
     if question.kind == MULTI:
-        return _checklist(question, frozenset(denied))
+        return _checklist(question, frozenset(denied), language)
     if question.kind == YES_NO:
-        buttons = [Button(MODEL.labels["yes"], answer_text(question.id, value=True)),
-                   Button(MODEL.labels["no"], answer_text(question.id, value=False))]
+        buttons = [Button(MODEL.labels["yes"].say(language), answer_text(question.id, value=True)),
+                   Button(MODEL.labels["no"].say(language), answer_text(question.id, value=False))]
     else:
-        buttons = [Button(option.label, answer_text(question.id, option=index))
+        buttons = [Button(option.label.say(language), answer_text(question.id, option=index))
                    for index, option in enumerate(question.options)]
-    buttons.append(Button(say("not_sure"), answer_text(question.id, unsure=True)))
-    return text(question.text, buttons)
+    buttons.append(Button(say("not_sure", language), answer_text(question.id, unsure=True)))
+    return text(question.text.say(language), buttons)
 
 
-def _checklist(question: Question, denied: frozenset) -> Reply:
-    items = checklist_items(question)
-    note = say("you_said_no")
-    lines = [question.text]
+def _checklist(question: Question, denied: frozenset, language: str) -> Reply:
+    items = checklist_items(question, language)
+    note = say("you_said_no", language)
+    legend = question.text.say(language)
+    lines = [legend]
     lines += [f"{number}. {label}" + (f" ({note})" if key in denied else "")
               for number, (key, label) in enumerate(items, start=1)]
-    lines.append(say("checklist_hint"))
-    none = Button(MODEL.labels["none_of_these"], answer_text(question.id, none=True))
-    unsure = Button(say("not_sure"), answer_text(question.id, unsure=True))
+    lines.append(say("checklist_hint", language))
+    none = Button(MODEL.labels["none_of_these"].say(language), answer_text(question.id, none=True))
+    unsure = Button(say("not_sure", language), answer_text(question.id, unsure=True))
     custom = {"checklist": {
         "q": question.id,
-        "legend": question.text,
+        "legend": legend,
         "items": [{"key": key, "label": label, "note": note if key in denied else ""} for key, label in items],
-        "done": {"title": "Done"},
+        "done": {"title": say("checklist_done", language)},
+        "hint": say("checklist_nothing_ticked", language, none=none.title),
         "none": none.to_dict(),
         "unsure": unsure.to_dict(),
     }}

@@ -6,12 +6,12 @@ from typing import Iterable, Mapping, Optional
 from .phrases import say, understood_words
 
 
-def understood_summary(answers: Mapping[str, object], keys: Iterable[str]) -> Optional[str]:
+def understood_summary(answers: Mapping[str, object], keys: Iterable[str], language: str = "en") -> Optional[str]:
     """"knee, both sides, about 6 months, flat feet or feet that roll in", or None if nothing to show."""
-    parts = [words for key in keys if key in answers and (words := understood_words(key, answers[key]))]
+    parts = [words for key in keys if key in answers and (words := understood_words(key, answers[key], language))]
     return ", ".join(parts) if parts else None
 
 
-def summary_text(answers: Mapping[str, object], keys: Iterable[str]) -> Optional[str]:
-    what = understood_summary(answers, keys)
-    return say("summary", what=what) if what else None
+def summary_text(answers: Mapping[str, object], keys: Iterable[str], language: str = "en") -> Optional[str]:
+    what = understood_summary(answers, keys, language)
+    return say("summary", language, what=what) if what else None

@@ -71,8 +71,16 @@ class _Builder:
         self.result: Optional[TriageResult] = None
         self.followup: Optional[str] = None
 
+    @property
+    def language(self) -> str:
+        return self.state.language
+
+    def words(self, name: str, **values: object) -> str:
+        """A phrase in the conversation's language (a button's title, a hint)."""
+        return say(name, self.language, **values)
+
     def say(self, name: str, buttons: Iterable[Button] = (), **values: object) -> None:
-        self.replies.append(text(say(name, **values), buttons))
+        self.replies.append(text(self.words(name, **values), buttons))
 
     def add(self, reply: Reply) -> None:
         self.replies.append(reply)
@@ -86,7 +94,7 @@ def take_turn(state: InterviewState, message: PatientMessage, clinic: Clinic) ->
     turn = _Builder(state, clinic)
     if message.red_flags:
         _red_flags(turn, message)
-    elif (refused := refusal(message)) is not None:
+    elif (refused := refusal(message, state.language)) is not None:
         turn.add(text(refused))
         _reask(turn)
     elif state.pending_request and _pending_request(turn, message):
@@ -100,11 +108,11 @@ def take_turn(state: InterviewState, message: PatientMessage, clinic: Clinic) ->
     return turn.done()
 
 
-def refusal(message: PatientMessage) -> Optional[str]:
+def refusal(message: PatientMessage, language: str = "en") -> Optional[str]:
     """The sentence for a message that is not read (too long, or without a word), else None."""
     if message.too_long:
-        return say("too_long", length=len(message.text), limit=MAX_MESSAGE_CHARS)
-    return say("no_words") if message.no_words else None
+        return say("too_long", language, length=len(message.text), limit=MAX_MESSAGE_CHARS)
+    return say("no_words", language) if message.no_words else None
 
 
 def reask(state: InterviewState, clinic: Clinic) -> list[Reply]:
@@ -117,7 +125,7 @@ def reask(state: InterviewState, clinic: Clinic) -> list[Reply]:
 # ---------------------------------------------------------------- confirmations
 def _ask_to_confirm(turn: _Builder, request: str) -> None:
     turn.state = replace(turn.state, pending_request=request)
-    turn.say(f"confirm_{request}", [Button(say(f"confirm_yes_{request}"), "/affirm"), Button(say("confirm_no"), "/deny")])
+    turn.say(f"confirm_{request}", [Button(say(f"confirm_yes_{request}"), "/affirm"), Button(turn.words("confirm_no"), "/deny")])
 
 
 def _pending_request(turn: _Builder, message: PatientMessage) -> bool:
@@ -185,8 +193,8 @@ def _consent(turn: _Builder, message: PatientMessage) -> None:
 
 def _ask_consent(turn: _Builder) -> None:
     turn.state = turn.state.asking(CONSENT)
-    turn.say("ask_consent", [Button(say("consent_yes"), answer_text(CONSENT, value=True)),
-                             Button(say("consent_no"), answer_text(CONSENT, value=False))])
+    turn.say("ask_consent", [Button(turn.words("consent_yes"), answer_text(CONSENT, value=True)),
+                             Button(turn.words("consent_no"), answer_text(CONSENT, value=False))])
 
 
 def _remember_facts(turn: _Builder, message: PatientMessage) -> None:
@@ -250,7 +258,7 @@ def _unsure(turn: _Builder, question: Question) -> None:
 
 def _unclear(turn: _Builder, question: Question) -> None:
     if turn.state.tries + 1 < MAX_TRIES:
-        hint = say(first_phrase(f"hint_{question.id}", f"hint_{question.kind}"))
+        hint = turn.words(first_phrase(f"hint_{question.id}", f"hint_{question.kind}"))
         turn.say("not_understood", hint=hint)
     _try_again(turn, question, None)
 
@@ -305,13 +313,13 @@ def _advance(turn: _Builder) -> None:
 
 def _show_summary(turn: _Builder) -> bool:
     """Ask the patient to check what was read from their words; False if there is nothing to check."""
-    summary = summary_text(turn.state.answers, turn.state.understood)
+    summary = summary_text(turn.state.answers, turn.state.understood, turn.language)
     if not summary:
         return False
     tries = turn.state.tries if turn.state.open_question == SUMMARY else 0
     turn.state = replace(turn.state.asking(SUMMARY), tries=tries)
-    turn.add(text(summary, [Button(say("summary_yes"), answer_text(SUMMARY, value=True)),
-                            Button(say("summary_change"), answer_text(SUMMARY, value=False))]))
+    turn.add(text(summary, [Button(turn.words("summary_yes"), answer_text(SUMMARY, value=True)),
+                            Button(turn.words("summary_change"), answer_text(SUMMARY, value=False))]))
     return True
 
 
@@ -324,7 +332,7 @@ def _ask(turn: _Builder, question: Question, keep_tries: bool = False) -> None:
     turn.state = turn.state.asking(question.id, question.keys)
     if keep_tries:
         turn.state = replace(turn.state, tries=tries)
-    turn.add(question_reply(question, turn.state.denied))
+    turn.add(question_reply(question, turn.state.denied, turn.language))
 
 
 def _reask(turn: _Builder) -> None:
@@ -342,15 +350,15 @@ def _reask(turn: _Builder) -> None:
 def _give_result(turn: _Builder, result: TriageResult, offer: bool) -> None:
     turn.state = replace(turn.state, disposition=result.disposition).asking(None)
     turn.result = result
-    turn.add(text(outcome_message(result, turn.clinic.phone)))
+    turn.add(text(outcome_message(result, turn.clinic.phone, turn.language)))
     if offer and result.disposition == "gait_analysis":
         _offer_booking(turn)
 
 
 def _offer_booking(turn: _Builder) -> None:
     turn.state = turn.state.asking(BOOKING_OFFER)
-    turn.say("offer_booking", [Button(say("offer_yes"), answer_text(BOOKING_OFFER, value=True)),
-                               Button(say("offer_no"), answer_text(BOOKING_OFFER, value=False))])
+    turn.say("offer_booking", [Button(turn.words("offer_yes"), answer_text(BOOKING_OFFER, value=True)),
+                               Button(turn.words("offer_no"), answer_text(BOOKING_OFFER, value=False))])
 
 
 # ---------------------------------------------------------------- summary, offer, corrections
@@ -365,7 +373,7 @@ def _summary_reply(turn: _Builder, message: PatientMessage) -> None:
         return
     if yes is None and turn.state.tries + 1 < MAX_TRIES:
         turn.state = replace(turn.state, tries=turn.state.tries + 1)
-        turn.say("not_understood", hint=say("hint_yes_no"))
+        turn.say("not_understood", hint=turn.words("hint_yes_no"))
         _show_summary(turn)
         return
     turn.state = replace(turn.state, summary_confirmed=True)
@@ -412,7 +420,7 @@ def _apply_facts(turn: _Builder, message: PatientMessage, correcting: bool) -> b
     if not updates:
         return False
     turn.state = turn.state.with_answers(updates, tuple(updates))
-    what = understood_summary(turn.state.answers, tuple(changed))
+    what = understood_summary(turn.state.answers, tuple(changed), turn.language)
     if what:
         turn.say("corrected", what=what)
     return True
@@ -435,9 +443,9 @@ def _yes_no(message: PatientMessage, question_id: Optional[str]) -> Optional[boo
     return None
 
 
-def opening(clinic: Clinic) -> Turn:
-    """A fresh start (after "start over"): the introduction and the consent question."""
-    turn = _Builder(InterviewState(), clinic)
+def opening(clinic: Clinic, language: str = "en") -> Turn:
+    """A fresh start (after "start over"), in the same language: the introduction and the consent question."""
+    turn = _Builder(InterviewState(language=language), clinic)
     turn.say("start_over_done")
     turn.say("greet", clinic_name=clinic.name)
     turn.say("not_a_doctor")

@@ -16,17 +16,18 @@ from bot.clinic import Clinic
 from bot.storage.appointments import button_data
 from bot.storage.models import PATIENT_KINDS, REQUESTED, Booking, CallbackRequest, Notification, utcnow
 from bot.storage.validation import format_phone
+from bot.wording import say
 
 TITLES = {
     "booking_created": "New gait analysis booking",
     "booking_cancelled": "Booking cancelled",
     "booking_moved": "Booking moved",
 }
-LINK_ACTIONS = (("confirm", "Confirm you are coming"), ("move", "Move to another time"),
-                ("cancel", "Cancel"), ("stop-reminders", "Stop reminders"))
-REMINDER_BUTTONS = (("Confirm", "confirm"), ("Reschedule", "reschedule"), ("Cancel", "cancel"),
-                    ("Stop reminders", "stop-reminders"))
-CONFIRMATION_BUTTONS = (("Reschedule", "reschedule"), ("Cancel", "cancel"))
+LINK_ACTIONS = ("confirm", "move", "cancel", "stop-reminders")
+"""The patient's links; each is worded `link_<action>` in bot/wording.yml."""
+REMINDER_BUTTONS = ("confirm", "reschedule", "cancel", "stop-reminders")
+"""Telegram buttons by action; each is worded `button_<action>`."""
+CONFIRMATION_BUTTONS = ("reschedule", "cancel")
 
 
 @dataclass(frozen=True)
@@ -73,36 +74,36 @@ def _callback_notice(callback: CallbackRequest, staff_url: str) -> Notice:
 
 def appointment_links(booking: Booking, base_url: str) -> dict:
     """The patient's token links, by action (no login; the staff site checks the token)."""
-    return {action: f"{base_url}/appointment/{booking.manage_token}/{action}" for action, _ in LINK_ACTIONS}
+    return {action: f"{base_url}/appointment/{booking.manage_token}/{action}" for action in LINK_ACTIONS}
 
 
 def _patient_notice(kind: str, booking: Booking, clinic: Clinic, base_url: str) -> Notice:
-    """The confirmation (both channels, .ics attached) or the reminder (Telegram chat, else e-mail)."""
+    """The confirmation (both channels, .ics attached) or the reminder (Telegram chat, else e-mail),
+    in the patient's language."""
     reminder = kind == "reminder"
+    language = booking.language
     location = booking.slot.location
-    when = clinic.when(booking.slot.starts_at)
-    if reminder:
-        head = f"Reminder: your gait analysis at {clinic.short_name} is on {when}."
-    elif booking.status == REQUESTED:
-        head = f"We have your request for a gait analysis at {clinic.short_name} on {when}; the clinic will confirm it."
-    else:
-        head = f"Your gait analysis at {clinic.short_name} is booked for {when}."
-    about = [head, f"Where: {location.name}, {location.address}.",
-             f"Please bring: {'; '.join(clinic.gait_analysis.what_to_bring)}.",
-             f"Questions? Call {clinic.phone}."]
+    when = clinic.when(booking.slot.starts_at, language)
+    head = "notice_reminder_head" if reminder else (
+        "notice_requested_head" if booking.status == REQUESTED else "notice_booked_head")
+    about = [say(head, language, clinic=clinic.short_name, when=when),
+             say("notice_where", language, location=location.name, address=location.address),
+             say("notice_bring", language, bring=clinic.gait_analysis.bring(language, "; ")),
+             say("notice_questions", language, phone=clinic.phone)]
     links = appointment_links(booking, base_url)
     shown = LINK_ACTIONS if reminder else LINK_ACTIONS[1:3]
-    email_lines = about + [""] + [f"{label}: {links[action]}" for action, label in shown]
-    email_lines += ["", f"Add it to your calendar: {calendar_link(booking, base_url)}"]
-    chat_lines = about + ([] if reminder else [f"Add it to your calendar: {calendar_link(booking, base_url)}"])
+    calendar = say("notice_calendar", language, link=calendar_link(booking, base_url))
+    email_lines = about + [""] + [f"{say('link_' + action, language)}: {links[action]}" for action in shown]
+    email_lines += ["", calendar]
+    chat_lines = about + ([] if reminder else [calendar])
     buttons = REMINDER_BUTTONS if reminder else CONFIRMATION_BUTTONS
     chat = booking.telegram_chat_id
     return Notice(
-        subject=("Reminder: " if reminder else "Booked: ") + f"gait analysis, {when}",
+        subject=say("notice_subject_reminder" if reminder else "notice_subject_booked", language, when=when),
         text="\n".join(email_lines), for_patient=True,
         email_to=booking.email if not (reminder and chat) else None,  # a reminder goes to one channel
         chat_id=chat, chat_text="\n".join(chat_lines),
-        buttons=tuple((label, button_data(action, booking)) for label, action in buttons),
+        buttons=tuple((say("button_" + action, language), button_data(action, booking)) for action in buttons),
         attachment=None if reminder else ("gait-analysis.ics", booking_ics(booking, clinic)),
     )
 

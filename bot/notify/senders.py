@@ -58,7 +58,7 @@ class EmailSender:
         if notice.attachment:
             filename, body = notice.attachment
             message.add_attachment(body.encode("utf-8"), maintype="text", subtype="calendar",
-                                   filename=filename, params={"method": "PUBLISH"})
+                                   filename=filename, params={"method": "PUBLISH", "charset": "utf-8"})
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:

@@ -10,8 +10,10 @@ import time
 from collections import OrderedDict, deque
 from typing import Callable, Deque, Mapping, Optional, Set
 
+from bot.wording import ENGLISH, say
+
 DEFAULT_PER_MINUTE = 60
-POLITE_TEXT = "You're sending messages faster than I can read them. Please wait a moment and try again."
+POLITE_TEXT = say("too_fast", ENGLISH)  # in the patient's language where the channel knows it
 
 
 class RateLimiter:

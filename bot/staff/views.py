@@ -18,6 +18,7 @@ from bot.calendar import calendar_link
 from bot.storage.booking import bookings_between, slots_on
 from bot.storage.models import CANCELLED, OPEN, Assessment, Booking, CallbackRequest, GaitFinding
 from bot.storage.validation import format_phone
+from bot.wording import LANGUAGE_NAMES
 from bot.triage import MODEL, QUESTIONS
 
 SCREEN_KEYS = frozenset(key for q in MODEL.questions if q.screen and q.kind == "multi" for key in q.keys)
@@ -39,6 +40,7 @@ def booking_row(booking: Booking, clinic: Clinic, public_url: str) -> Dict[str, 
         "phone": format_phone(booking.phone),
         "email": booking.email or "",
         "channel": booking.channel,
+        "language": LANGUAGE_NAMES[booking.language],
         "conversation_id": booking.conversation_id,
         "assessment_id": booking.assessment_id,
         "created_at": clinic.local(booking.created_at),
@@ -86,7 +88,8 @@ def _answer_text(key: str, value: Any) -> str:
 
 
 def _answer_rows(answers: Dict[str, Any], keys: List[str]) -> List[Dict[str, str]]:
-    return [{"key": key, "question": QUESTIONS.get(key, key.replace("_", " ")), "answer": _answer_text(key, answers[key])}
+    return [{"key": key, "question": QUESTIONS[key].en if key in QUESTIONS else key.replace("_", " "),
+             "answer": _answer_text(key, answers[key])}
             for key in keys]
 
 

@@ -44,9 +44,8 @@ class BookingLimitReached(BookingError):
     """This phone or e-mail already holds the clinic's maximum of upcoming bookings."""
 
     def __init__(self, limit: int, phone: str) -> None:
-        super().__init__(
-            f"This phone number or e-mail already has {limit} upcoming appointment{'s' if limit > 1 else ''} "
-            f"with us, so I can't book another. You can move or cancel one here, or call us on {phone}.")
+        super().__init__(f"This phone number or e-mail already has {limit} upcoming appointments.")
+        self.limit, self.phone = limit, phone
 
 
 class BookingNotFound(BookingError):
@@ -207,7 +206,7 @@ def _clean_contact(phone: Optional[str], email: Optional[str]) -> tuple:
     phone = validate_phone(phone) if phone else None
     email = validate_email(email) if email else None
     if not phone and not email:
-        raise InvalidInput("Please give a phone number, e.g. (212) 555-0142, or an e-mail, e.g. jane.smith@example.com.")
+        raise InvalidInput("invalid_contact")
     return phone, email
 
 

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.wording import language_or_default
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -139,6 +141,13 @@ class Booking(Base):
     @property
     def is_active(self) -> bool:
         return self.status != CANCELLED
+
+    @property
+    def language(self) -> str:
+        """The patient's conversation language ("en", "es"), kept in the linked assessment's result
+        (no column of its own); English when the booking has no assessment."""
+        result = self.assessment.result if self.assessment is not None else {}
+        return language_or_default(result.get("language"))
 
     @property
     def manage_token(self) -> str:

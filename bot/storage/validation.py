@@ -12,13 +12,21 @@ from typing import Optional
 
 import phonenumbers
 
+from bot.wording import say
+
 
 class InvalidInput(ValueError):
-    """What the patient typed cannot be used; `message` is written for the patient."""
+    """What the patient typed cannot be used; `wording` names its sentence in bot/wording.yml."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, wording: str) -> None:
+        self.wording = wording
+        self.message = self.say("en")
+        super().__init__(self.message)
+
+    def say(self, language: str) -> str:
+        """The sentence for the patient, with its example, in `language`."""
+        return say(self.wording, language, name_example=NAME_EXAMPLE, phone_example=PHONE_EXAMPLE,
+                   email_example=EMAIL_EXAMPLE)
 
 
 NAME_EXAMPLE = "Jane Smith"
@@ -39,9 +47,7 @@ def validate_name(text: str) -> str:
     """A name of 2-80 characters made of letters, spaces, hyphens, apostrophes and dots."""
     name = " ".join(str(text or "").split())
     if not 2 <= len(name) <= 80 or not _NAME_CHARS.match(name):
-        raise InvalidInput(
-            f"Please type the name the booking should be under, using letters only, e.g. {NAME_EXAMPLE}."
-        )
+        raise InvalidInput("invalid_name")
     return name
 
 
@@ -52,10 +58,7 @@ def validate_phone(text: str) -> str:
     every country's numbering plan.
     """
     raw = str(text or "").strip()
-    problem = (
-        f"That doesn't look like a phone number. Please type it with the area code, "
-        f"e.g. {PHONE_EXAMPLE} or +1 212 555 0142."
-    )
+    problem = "invalid_phone"
     if not _PHONE_CHARS.match(raw):
         raise InvalidInput(problem)
     try:
@@ -71,7 +74,7 @@ def validate_email(text: str) -> str:
     """An address like name@example.com; the domain is lower-cased."""
     address = str(text or "").strip()
     if len(address) > 254 or not _EMAIL.match(address):
-        raise InvalidInput(f"That doesn't look like an e-mail address. Please type it like {EMAIL_EXAMPLE}.")
+        raise InvalidInput("invalid_email")
     local, domain = address.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
@@ -86,7 +89,7 @@ def parse_contact(text: str) -> Contact:
     """One answer to "your phone or e-mail?": an '@' means e-mail, anything else a phone."""
     raw = str(text or "").strip()
     if not raw:
-        raise InvalidInput(f"Please give a phone number, e.g. {PHONE_EXAMPLE}, or an e-mail, e.g. {EMAIL_EXAMPLE}.")
+        raise InvalidInput("invalid_contact")
     if "@" in raw:
         return Contact(email=validate_email(raw))
     return Contact(phone=validate_phone(raw))

@@ -27,7 +27,7 @@ def question_rows(model: Model = MODEL) -> list[str]:
     for q in model.questions:
         keys = [f"`{i.key}`" + (f" ({' or '.join(sorted(map(str, i.gate[0][1])))})" if i.gate else "")
                 for i in q.items] or [f"`{key}`" for key in q.keys]
-        rows.append(f"| `{q.id}` | {q.kind} | {'yes' if q.screen else 'no'} | {q.text} | {', '.join(keys)} |")
+        rows.append(f"| `{q.id}` | {q.kind} | {'yes' if q.screen else 'no'} | {q.text.en} | {', '.join(keys)} |")
     return rows
 
 
@@ -38,7 +38,7 @@ def rule_rows(model: Model = MODEL) -> list[str]:
 
 def score_rows(model: Model = MODEL) -> list[str]:
     texts, _ = wording(model)
-    return [f"| `{key}` | {texts[key]} | {weights(item)} | {item.source} |" for key, item in model.score.items.items()]
+    return [f"| `{key}` | {texts[key].en} | {weights(item)} | {item.source} |" for key, item in model.score.items.items()]
 
 
 def all_rows(model: Model = MODEL) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from bot.wording import Wording
+
 from .answers import effective_answers, validate_answers
 from .conditions import all_hold
 from .model import MODEL, Model
@@ -45,6 +47,6 @@ def _without_rules(answers: Mapping[str, object], likelihood: str, model: Model)
     return "gait_analysis", ()
 
 
-def advice(disposition: str, model: Model = MODEL) -> str:
-    """The plain-English advice for a disposition, from the model file."""
+def advice(disposition: str, model: Model = MODEL) -> Wording:
+    """The advice for a disposition, in every language, from the model file."""
     return model.advice[disposition]

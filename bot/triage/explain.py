@@ -1,4 +1,4 @@
-"""A human-readable breakdown of one assessment, for clinicians and the --explain flag."""
+"""A human-readable breakdown of one assessment, for clinicians and the --explain flag (in English)."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -19,10 +19,10 @@ def explain(answers: Mapping[str, object], model: Model = MODEL) -> str:
     ignored = sorted(set(checked) - set(effective))
     lines = [
         f"Disposition: {result.disposition}",
-        f"  {advice(result.disposition, model)}",
+        f"  {advice(result.disposition, model).en}",
         f"Red flags: {', '.join(result.red_flags) or 'none'}",
         f"Points away from the feet: {', '.join(result.points_away) or 'none'}",
-        *(f"  - {reason.text}" for reason in result.reasons if reason.points == 0),
+        *(f"  - {reason.text.en}" for reason in result.reasons if reason.points == 0),
     ]
     if ignored:
         lines.append(f"Ignored (question does not apply, or retired): {', '.join(ignored)}")
@@ -32,9 +32,9 @@ def explain(answers: Mapping[str, object], model: Model = MODEL) -> str:
         f"Foot-mechanics score: {result.score}/100, likelihood {result.likelihood} "
         f"({result.answered} of {len(model.score.items)} scored questions answered)",
         f"  {'start':<18}{model.score.base:>+4}",
-        *(f"  {reason.key:<18}{reason.points:>+4}  {reason.text}" for reason in scored.contributions),
+        *(f"  {reason.key:<18}{reason.points:>+4}  {reason.text.en}" for reason in scored.contributions),
         f"  Likelihood is moderate from {model.score.moderate_at} and high from {model.score.high_at}; "
         "the total is kept within 0..100.",
-        model.disclaimer,
+        model.disclaimer.en,
     ]
     return "\n".join(lines)

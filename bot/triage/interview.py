@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Iterable, Mapping, Optional
 
+from bot.wording import Wording
+
 from .answers import validate_answers
 from .dispositions import CAUTION
 from .keys import InvalidAnswers
@@ -39,16 +41,18 @@ class Question:
     """yes_no, choice, multi or number."""
     keys: tuple[str, ...]
     """The answer keys it fills (for a checklist: its open items)."""
-    text: str
-    why: str
+    text: Wording
+    why: Wording
     options: tuple[Option, ...]
     """Buttons: each sets some keys. A checklist's last option is "None of these" (all false);
     its other options are the items, and an item not ticked is false."""
     screen: bool
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "keys": list(self.keys), "text": self.text, "why": self.why,
-                "options": [{"label": option.label, "sets": dict(option.sets)} for option in self.options]}
+    def to_dict(self, language: str = "en") -> dict:
+        """JSON-ready, its texts in `language` (the CLI and external tools)."""
+        return {"id": self.id, "kind": self.kind, "keys": list(self.keys), "text": self.text.say(language),
+                "why": self.why.say(language),
+                "options": [{"label": option.label.say(language), "sets": dict(option.sets)} for option in self.options]}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from typing import Mapping, Optional
 from .conditions import Condition, read_conditions
 from .dispositions import CAUTION, DISPOSITIONS
 from .keys import BOOL, CHOICE, INTEGER, NUMBER, KeySpec, read_key
+from bot.wording import Wording
+
 from .yaml_nodes import ModelError, Node, read_root
 
 __all__ = ["DEFAULT_MODEL_FILE", "MODEL", "Model", "ModelError", "load_model"]
@@ -45,7 +47,7 @@ def gate_open(gate: Gate, answers: Mapping[str, object]) -> bool:
 class Option:
     """A button or a ticked item: the keys it sets."""
 
-    label: str
+    label: Wording
     sets: Mapping[str, object]
 
 
@@ -54,9 +56,9 @@ class Item:
     """One line of a checklist: a yes/no key, its checklist label and its wording alone."""
 
     key: str
-    label: str
-    ask: str
-    why: str
+    label: Wording
+    ask: Wording
+    why: Wording
     gate: Gate = ()
 
 
@@ -66,8 +68,8 @@ class QuestionSpec:
 
     id: str
     kind: str
-    text: str
-    why: str
+    text: Wording
+    why: Wording
     screen: bool
     gate: Gate
     options: tuple[Option, ...]
@@ -95,7 +97,7 @@ class Rule:
     id: str
     conditions: tuple[Condition, ...]
     disposition: str
-    says: str
+    says: Wording
     source: str
 
     @property
@@ -106,14 +108,14 @@ class Rule:
 @dataclass(frozen=True)
 class SelfCare:
     conditions: tuple[Condition, ...]
-    says: str
+    says: Wording
     source: str
 
 
 @dataclass(frozen=True)
 class Contribution:
     points: int
-    says: str
+    says: Wording
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ class SignRule:
 
     conditions: tuple[Condition, ...]
     signs: tuple[str, ...]
-    says: str
+    says: Wording
     source: str
 
 
@@ -169,7 +171,7 @@ class ScoreModel:
     moderate_at: int
     high_at: int
     max_reasons: int
-    lower_back_cap_says: str
+    lower_back_cap_says: Wording
     back_pain_sign: SignRule
     items: Mapping[str, ScoreItem]
 
@@ -182,10 +184,12 @@ class Model:
     rules: tuple[Rule, ...]
     self_care: SelfCare
     score: ScoreModel
-    advice: Mapping[str, str]
-    labels: Mapping[str, str]
+    advice: Mapping[str, Wording]
+    labels: Mapping[str, Wording]
     """Button words: yes, no, none_of_these."""
-    disclaimer: str
+    disclaimer: Wording
+    you_said: Wording
+    """A rule's `says` completes this sentence ("You said ...")."""
     gates: Mapping[str, Gate]
     """For every key the interview asks: the gates of its question and item together."""
 
@@ -198,7 +202,7 @@ def load_model(path: Path) -> Model:
     """Read and check a model file; raise ModelError naming file and line."""
     root = read_root(Path(path)).mapping(required=(
         "answer_keys", "retired_keys", "questions", "rules", "self_care", "score", "advice", "labels",
-        "disclaimer"))
+        "disclaimer", "you_said"))
     key_nodes = {key_node.raw(): key_node for key_node, _ in root["answer_keys"].entries()}
     keys = {key_node.raw(): read_key(key_node, value, retired=False) for key_node, value in root["answer_keys"].entries()}
     for key_node, value in root["retired_keys"].entries():
@@ -220,11 +224,12 @@ def load_model(path: Path) -> Model:
         rules=rules,
         self_care=_self_care(root["self_care"], keys),
         score=score,
-        advice=MappingProxyType({name: node.text() for name, node in
+        advice=MappingProxyType({name: node.wording() for name, node in
                                  root["advice"].mapping(required=DISPOSITIONS).items()}),
-        labels=MappingProxyType({name: node.text() for name, node in
+        labels=MappingProxyType({name: node.wording() for name, node in
                                  root["labels"].mapping(required=LABELS).items()}),
-        disclaimer=root["disclaimer"].text(),
+        disclaimer=root["disclaimer"].wording(),
+        you_said=root["you_said"].wording(),
         gates=MappingProxyType(gates),
     )
 
@@ -303,7 +308,7 @@ def _question(fields: Mapping[str, Node], question_id: str, kind: str, screen: b
             fields["items"].fail(f"'{duplicates[0]}' is listed twice")
         if len(items) > MAX_CHECKLIST_ITEMS:
             fields["items"].fail(f"a checklist has at most {MAX_CHECKLIST_ITEMS} items (found {len(items)})")
-    return QuestionSpec(question_id, kind, fields["text"].text(), fields["why"].text(), screen, gate,
+    return QuestionSpec(question_id, kind, fields["text"].wording(), fields["why"].wording(), screen, gate,
                         options, items, key)
 
 
@@ -317,7 +322,7 @@ def _option(node: Node, keys: Mapping[str, KeySpec]) -> Option:
         sets[key] = keys[key].literal(value)
     if not sets:
         fields["sets"].fail("an option must set at least one key")
-    return Option(fields["label"].text(), MappingProxyType(sets))
+    return Option(fields["label"].wording(), MappingProxyType(sets))
 
 
 def _item(node: Node, keys: Mapping[str, KeySpec], gates: Mapping[str, Gate]) -> Item:
@@ -326,7 +331,7 @@ def _item(node: Node, keys: Mapping[str, KeySpec], gates: Mapping[str, Gate]) ->
     if key not in keys or keys[key].retired or keys[key].kind != BOOL:
         fields["key"].fail(f"'{key}' is not a yes/no answer key (checklist items are yes/no)")
     gate = _gate(fields["ask_if"], keys, gates) if "ask_if" in fields else ()
-    return Item(key, fields["label"].text(), fields["ask"].text(), fields["why"].text(), gate)
+    return Item(key, fields["label"].wording(), fields["ask"].wording(), fields["why"].wording(), gate)
 
 
 def _unfilled(node: Node, gates: Mapping[str, Gate]) -> str:
@@ -361,7 +366,7 @@ def _rules(node: Node, keys: Mapping[str, KeySpec]) -> tuple[Rule, ...]:
             fields["disposition"].fail(f"disposition '{disposition}' is not allowed here "
                                        f"(expected one of: {', '.join(RULE_DISPOSITIONS)})")
         rule = Rule(rule_id, read_conditions(fields["when"], dict(keys)), disposition,
-                    fields["says"].text(), fields["source"].text())
+                    fields["says"].wording(), fields["source"].text())
         if rule_id in keys and rule.keys != {rule_id}:
             fields["id"].fail(f"a rule named after the answer key '{rule_id}' must test exactly that key")
         for key in rule.keys:
@@ -386,7 +391,7 @@ def _self_care(node: Node, keys: Mapping[str, KeySpec]) -> SelfCare:
     conditions = read_conditions(fields["when"], dict(keys))
     if any(keys[c.key].kind == BOOL for c in conditions):
         fields["when"].fail("self-care conditions are on numbers or choices only")
-    return SelfCare(conditions, fields["says"].text(), fields["source"].text())
+    return SelfCare(conditions, fields["says"].wording(), fields["source"].text())
 
 
 def _score(node: Node, keys: Mapping[str, KeySpec], rules: tuple[Rule, ...]) -> ScoreModel:
@@ -408,7 +413,7 @@ def _score(node: Node, keys: Mapping[str, KeySpec], rules: tuple[Rule, ...]) -> 
         moderate_at=moderate_at,
         high_at=fields["high_at"].integer(moderate_at + 1, 100),
         max_reasons=fields["max_reasons"].integer(1, 50),
-        lower_back_cap_says=fields["lower_back_cap"].mapping(required=("says",))["says"].text(),
+        lower_back_cap_says=fields["lower_back_cap"].mapping(required=("says",))["says"].wording(),
         back_pain_sign=sign,
         items=MappingProxyType(items),
     )
@@ -420,7 +425,7 @@ def _sign_rule(node: Node, keys: Mapping[str, KeySpec], items: Mapping[str, Scor
     for sign in signs:
         if sign not in items or keys[sign].kind != BOOL or items[sign].by_value[True].points <= 0:
             fields["signs"].fail(f"'{sign}' must be a scored yes/no answer whose 'yes' adds points")
-    return SignRule(read_conditions(fields["when"], dict(keys)), signs, fields["says"].text(),
+    return SignRule(read_conditions(fields["when"], dict(keys)), signs, fields["says"].wording(),
                     fields["source"].text())
 
 
@@ -440,7 +445,7 @@ def _item_points(spec: KeySpec, node: Node) -> ScoreItem:
 
 def _contribution(node: Node) -> Contribution:
     fields = node.mapping(required=("points", "says"))
-    return Contribution(fields["points"].integer(-_MAX_POINTS, _MAX_POINTS), fields["says"].text())
+    return Contribution(fields["points"].integer(-_MAX_POINTS, _MAX_POINTS), fields["says"].wording())
 
 
 def _bands(spec: KeySpec, node: Node) -> tuple[Band, ...]:
@@ -462,7 +467,7 @@ def _bands(spec: KeySpec, node: Node) -> tuple[Band, ...]:
         if last != (below is None):
             entry.fail(f"{spec.key}: only the last band has no 'below' (it runs to the key's max)")
         bands.append(Band(start, below, Contribution(fields["points"].integer(-_MAX_POINTS, _MAX_POINTS),
-                                                     fields["says"].text())))
+                                                     fields["says"].wording())))
         expected_start = below
     return tuple(bands)
 

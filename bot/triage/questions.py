@@ -11,13 +11,15 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
+from bot.wording import Wording
+
 from .model import MODEL, Model
 
 
-def wording(model: Model = MODEL) -> tuple[Mapping[str, str], Mapping[str, str]]:
-    """(text by answer key, why by answer key and by question id)."""
-    texts: dict[str, str] = {}
-    whys: dict[str, str] = {}
+def wording(model: Model = MODEL) -> tuple[Mapping[str, Wording], Mapping[str, Wording]]:
+    """(text by answer key, why by answer key and by question id), in every language."""
+    texts: dict[str, Wording] = {}
+    whys: dict[str, Wording] = {}
     for spec in model.questions:
         whys[spec.id] = spec.why
         for item in spec.items:
@@ -32,7 +34,7 @@ QUESTIONS, EXPLANATIONS = wording()
 """The wording of each answer key asked on its own, and why each key and question id is asked."""
 
 
-def why_we_ask(key: str) -> str:
+def why_we_ask(key: str) -> Wording:
     """One or two plain sentences on why a question (by id) or an answer key is asked."""
     try:
         return EXPLANATIONS[key]

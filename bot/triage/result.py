@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from bot.wording import Wording
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -12,7 +14,8 @@ class Reason:
     """
 
     key: str
-    text: str
+    text: Wording
+    """The sentence in every language; stored results keep the English one (staff pages are English)."""
     points: int
 
 
@@ -31,5 +34,5 @@ class TriageResult:
         data = asdict(self)
         data["red_flags"] = list(self.red_flags)
         data["points_away"] = list(self.points_away)
-        data["reasons"] = [asdict(reason) for reason in self.reasons]
+        data["reasons"] = [{"key": r.key, "text": r.text.en, "points": r.points} for r in self.reasons]
         return data

@@ -14,6 +14,8 @@ from typing import Mapping, Optional
 
 from .conditions import all_hold
 from .dispositions import CAUTION, most_cautious
+from bot.wording import Wording
+
 from .model import MODEL, RED_FLAG_DISPOSITIONS, Model, Rule
 from .result import Reason
 
@@ -29,21 +31,21 @@ class RuleOutcome:
     reasons: tuple[Reason, ...]
 
 
-def sentence(says: str) -> str:
-    """The patient-facing sentence for a rule: "You said <says>."."""
-    return f"You said {says}."
+def sentence(rule: Rule, model: Model = MODEL) -> Wording:
+    """The patient-facing sentence for a rule: "You said <says>." (model.yml's `you_said`)."""
+    return model.you_said.fill(says=rule.says)
 
 
-def conditions_of(model: Model = MODEL) -> Mapping[str, str]:
-    """Plain-English sentence for every rule id."""
-    return MappingProxyType({rule.id: sentence(rule.says) for rule in model.rules})
+def conditions_of(model: Model = MODEL) -> Mapping[str, Wording]:
+    """The sentence for every rule id, in every language."""
+    return MappingProxyType({rule.id: sentence(rule, model) for rule in model.rules})
 
 
-CONDITIONS: Mapping[str, str] = conditions_of()
-"""Plain-English sentence for every red flag, combination and "points away" rule of the model in use."""
+CONDITIONS: Mapping[str, Wording] = conditions_of()
+"""The sentence for every red flag, combination and "points away" rule of the model in use."""
 
 
-def describe_condition(condition_id: str) -> str:
+def describe_condition(condition_id: str) -> Wording:
     """The outcome sentence for a rule id."""
     try:
         return CONDITIONS[condition_id]
@@ -66,5 +68,5 @@ def apply_rules(answers: Mapping[str, object], model: Model = MODEL) -> RuleOutc
         red_flags=tuple(rule.id for rule in fired if rule.disposition in RED_FLAG_DISPOSITIONS),
         points_away=tuple(rule.id for rule in fired if rule.disposition not in RED_FLAG_DISPOSITIONS),
         disposition=most_cautious(rule.disposition for rule in fired) if fired else None,
-        reasons=tuple(Reason(rule.id, sentence(rule.says), 0) for rule in shown),
+        reasons=tuple(Reason(rule.id, sentence(rule, model), 0) for rule in shown),
     )

@@ -12,6 +12,8 @@ from typing import NoReturn
 
 import yaml
 
+from bot.wording import LANGUAGES, Wording
+
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -80,6 +82,11 @@ class Node:
         if not self._node.value.strip():
             self.fail("expected non-empty text")
         return self._node.value
+
+    def wording(self) -> Wording:
+        """A text in every language, `{en: ..., es: ...}` (bot.wording): a missing twin fails here."""
+        fields = self.mapping(required=LANGUAGES)
+        return Wording(**{language: fields[language].text() for language in LANGUAGES})
 
     def raw(self) -> str:
         """The scalar exactly as written, whatever YAML would make of it."""

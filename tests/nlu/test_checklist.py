@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from bot.nlu.checklist import ChecklistReading, read_checklist
 from bot.triage.model import MODEL
 
-CHECKLISTS = {q.id: tuple((item.key, item.label) for item in q.items) for q in MODEL.questions if q.items}
+CHECKLISTS = {q.id: tuple((item.key, item.label.en) for item in q.items) for q in MODEL.questions if q.items}
 EMERGENCY = CHECKLISTS["emergency_signs"]
 KEYS = [key for key, _ in EMERGENCY]
 N = len(KEYS)

@@ -20,11 +20,12 @@ from bot.notify.worker import NotificationWorker
 from bot.paths import REPO_ROOT
 from bot.storage.appointments import stop_reminders
 from bot.storage.booking import available_slots, book_slot, cancel_booking, ensure_slots, move_booking
-from bot.storage.conversations import forget_conversation
+from bot.storage.conversations import forget_conversation, save_assessment
 from bot.storage.models import Booking, Notification
 from tests.notify.fake_telegram import FakeTelegram, telegram_api
 from tests.notify.smtp_inbox import Inbox, smtp_server
 from tests.storage.clinic_db_fixtures import NOW, clinic_data, write_clinic
+from tests.support.spanish import assert_spanish
 
 STAFF_URL = "http://staff.test"
 TOKEN = "123:ABC"
@@ -225,3 +226,28 @@ def test_reminders_command_sends_those_due_at_now_once(factory, clinic, db_url, 
     assert [m["Subject"] for m in inbox.messages] == ["Reminder: gait analysis, Tue 5 Mar 2030, 9:00 am"]
     with factory() as session:
         assert session.scalars(sa.select(Booking)).one().status == "confirmed"
+
+
+def test_a_spanish_conversation_gets_its_confirmation_and_calendar_file_in_spanish(factory, clinic, transports):
+    """The language is kept with the assessment (no column of its own): the booking links it."""
+    inbox, telegram = transports
+    with factory.begin() as session:
+        save_assessment(session, "conv-es", "rest", {"pain_location": "knee"},
+                        {"disposition": "gait_analysis", "reasons": [], "language": "es"})
+    booking = _book(factory, clinic, "conv-es", email="pat@example.com")
+    _book(factory, clinic, "conv-en", email=None, chat="777")
+    asyncio.run(_worker(factory, clinic, inbox, telegram, Clock()).run_once())
+    mail = inbox.messages[0]
+    assert mail["Subject"] == "Cita agendada: análisis de la marcha, mar 5 de mar de 2030, 9:00 a.m."
+    body = mail.get_body(("plain",)).get_content()
+    assert body.startswith("Su análisis de la marcha en") and "Por favor, traiga: los zapatos" in body
+    assert f"Cambiar a otro horario: {STAFF_URL}/appointment/{booking.manage_token}/move" in body
+    (ics,) = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    calendar = ics.get_content().replace("\r\n ", "")
+    assert "SUMMARY:Análisis de la marcha – " in calendar and "Por favor\\, traiga:" in calendar
+    for text in (body, calendar.split("DESCRIPTION:")[1]):
+        assert_spanish(text.replace("\\n", " ").replace("\\", ""), allowed=(STAFF_URL, booking.manage_token,
+                                                                            "appointment", "calendar", ".ics"))
+    (chat,) = telegram.requests  # the English conversation's booking stays English
+    assert "Tue 5 Mar 2030, 10:00 am" in chat["text"]
+    assert [row[0]["text"] for row in chat["reply_markup"]["inline_keyboard"]] == ["Reschedule", "Cancel"]

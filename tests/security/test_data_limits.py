@@ -29,7 +29,7 @@ def test_one_contact_holds_at_most_the_clinics_number_of_open_bookings(factory, 
     with pytest.raises(BookingLimitReached) as refused, factory.begin() as session:
         book_slot(session, slots[limit].id, "Hoarding Harry", None, "harry@example.com", "rest", "hx", now=NOW,
                   clinic=clinic)
-    assert clinic.phone in str(refused.value) and f"already has {limit} upcoming" in str(refused.value)
+    assert refused.value.phone == clinic.phone and f"already has {limit} upcoming" in str(refused.value)
     with pytest.raises(BookingLimitReached), factory.begin() as session:  # the phone counts as the same contact
         book_slot(session, slots[limit].id, "Harry", "2125550142", "harry@example.com", "rest", "hy", now=NOW,
                   clinic=clinic)

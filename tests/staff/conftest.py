@@ -47,7 +47,8 @@ def seed(factory, clinic) -> Dict[str, int]:
         after = bookable_after(clinic, now)
         midtown = _three_on_one_day(clinic, available_slots(session, "midtown", after, limit=60))
         ues = available_slots(session, "upper_east_side", after, limit=1)
-        assessment = save_assessment(session, "conv-1", "rest", ANSWERS, RESULT)
+        # Jane talked in Spanish: the language is kept with the result (the staff page shows it).
+        assessment = save_assessment(session, "conv-1", "rest", ANSWERS, {**RESULT, "language": "es"})
         jane = book_slot(session, midtown[0].id, "Jane Smith", "2125550142", "jane@example.com", "rest", "conv-1")
         john = book_slot(session, ues[0].id, "John Doe", None, "=cmd@example.com", "telegram", "conv-2")
         carl = book_slot(session, midtown[1].id, "Carl Cancelled", "2125550100", None, "rest", "conv-3")

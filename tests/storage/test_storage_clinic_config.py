@@ -14,8 +14,8 @@ def test_shipped_clinic_config_is_complete():
     assert clinic.timezone == "America/New_York" and clinic.emergency_number == "911"
     assert "555-01" in clinic.phone and all("555-01" in loc.phone for loc in clinic.locations)
     assert clinic.doctors and clinic.gait_analysis.duration_minutes > 0
-    assert any("shoes" in item for item in clinic.gait_analysis.what_to_bring)
-    assert any("shorts" in item for item in clinic.gait_analysis.what_to_bring)
+    assert any("shoes" in item.en and "zapatos" in item.es for item in clinic.gait_analysis.what_to_bring)
+    assert any("shorts" in item.en for item in clinic.gait_analysis.what_to_bring)
     for key in ("overpronation", "gait_analysis", "orthotics", "insurance", "hours", "locations"):
         assert len(clinic.faq_answer(key)) > 40
     assert "Upper East Side" in clinic.faq_answer("hours") and "1175 Lexington" in clinic.faq_answer("locations")

@@ -74,3 +74,14 @@ def test_a_malformed_block_is_not_a_checklist() -> None:
     assert Checklist.from_custom(broken) is None
     assert Checklist.from_custom({"checklist": {**CHECKLIST["checklist"], "items": []}}) is None
     assert Checklist.from_custom({"widget": "booking-calendar"}) is None
+
+
+def test_a_checklist_in_spanish_hints_in_spanish_when_done_is_tapped_with_nothing_ticked():
+    from bot.conversation.render import question_reply
+    from bot.triage import question_by_id
+
+    spanish = Checklist.from_custom(question_reply(question_by_id("emergency_signs"), language="es").custom)
+    assert spanish.nothing_ticked_hint == "Marque las que apliquen, o toque Ninguna de estas"
+    assert Checklist.from_record(spanish.to_record()).nothing_ticked_hint == spanish.nothing_ticked_hint
+    english = Checklist.from_custom(question_reply(question_by_id("emergency_signs")).custom)
+    assert english.nothing_ticked_hint == "Tick the ones that apply, or tap None of these"

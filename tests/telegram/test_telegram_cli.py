@@ -25,7 +25,12 @@ def test_set_webhook_registers_the_url_the_secret_and_the_menu(fake_api: FakeBot
     assert hook["url"] == "https://bot.example.org/webhooks/telegram/webhook"
     assert hook["secret_token"] == SECRET
     assert hook["allowed_updates"] == ALLOWED_UPDATES
-    assert [c["command"] for c in fake_api.calls_of("setMyCommands")[0].params["commands"]] == MENU
+    english, spanish = (call.params for call in fake_api.calls_of("setMyCommands"))
+    assert [c["command"] for c in english["commands"]] == MENU and "language_code" not in english
+    assert [c["command"] for c in spanish["commands"]] == MENU and spanish["language_code"] == "es"
+    assert [c["description"] for c in spanish["commands"]] == [
+        "Empezar la revisión del dolor y de los pies", "Empezar de nuevo", "Borrar lo que me ha contado",
+        "Lo que puedo hacer"]
 
 
 def test_set_webhook_refuses_a_secret_telegram_would_reject(fake_api: FakeBotApi, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ import requests
 from tg_channel_host import LONG_PAYLOAD, ChannelHost
 from tg_fake_api import SECRET, FakeBotApi
 
-from bot.channels.telegram.handlers import APOLOGY, EXPIRED_BUTTON, GROUP_TEXT, HELP_TEXT, TEXT_ONLY
+from bot.channels.telegram.handlers import APOLOGY, EXPIRED_BUTTON, GROUP_TEXT, HELP_TEXT, TEXT_ONLY, help_text
+from tests.support.spanish import assert_spanish
 from bot.channels.telegram.settings import TelegramSettings
 from bot.security.senders import telegram_sender
 
@@ -140,6 +141,16 @@ def test_commands_map_to_intents_and_help_is_answered_locally(host: ChannelHost,
 
     assert [text for _, text, _ in host.agent.received] == ["/start_over", "/start_over", "/forget_me"]
     assert HELP_TEXT in texts(fake_api)
+
+
+def test_help_follows_the_language_of_the_patients_telegram_app(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    spanish_user = {"id": CHAT, "is_bot": False, "first_name": "Pat", "language_code": "es-419"}
+    post(host, fake_api.message_update(CHAT, "/help", **{"from": spanish_user}))
+    fake_api.wait_for_calls("sendMessage", 1, chat_id=CHAT)
+    (said,) = texts(fake_api)
+    assert said == help_text("es") and said != HELP_TEXT
+    assert "/start_over - empezar de nuevo" in said and said.endswith("llame al 911.")
+    assert_spanish(said.replace("/start_over", "").replace("/start", "").replace("/forget", "").replace("/help", ""))
 
 
 def test_typed_intents_and_unknown_commands_never_reach_rasa(host: ChannelHost, fake_api: FakeBotApi) -> None:

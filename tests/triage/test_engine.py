@@ -13,7 +13,8 @@ def test_the_most_cautious_rule_wins_and_a_fuller_rule_hides_its_parts(model):
     assert result.disposition == "emergency"
     assert set(result.red_flags) == {"b_and_c", "rf_b", "rf_c"}
     assert [r.key for r in result.reasons if r.points == 0] == ["b_and_c"]
-    assert result.reasons[0].text == "You said you have B and C."
+    assert result.reasons[0].text.en == "You said you have B and C."
+    assert result.reasons[0].text.say("es") == "(es) Usted indicó que (es) you have B and C."
 
 
 def test_unknown_and_missing_answers_fire_nothing(model):

@@ -23,7 +23,7 @@ def test_the_first_question_is_where_with_its_options(model):
     question = next_question({}, model=model)
     assert question.id == "where" and question.kind == "choice" and question.screen
     assert question.keys == ("pain_location", "pain_side")
-    assert [o.label for o in question.options] == ["Back", "Left knee", "Right knee", "Elsewhere"]
+    assert [o.label.en for o in question.options] == ["Back", "Left knee", "Right knee", "Elsewhere"]
     assert dict(question.options[1].sets) == {"pain_location": "knee", "pain_side": "left"}
 
 
@@ -31,7 +31,7 @@ def test_a_checklist_lists_its_items_and_none_of_these(model):
     question = next_question({"pain_location": "knee"}, model=model)
     assert question.id == "first_list" and question.kind == "multi"
     assert question.keys == ("rf_a", "rf_b")
-    assert [(o.label, dict(o.sets)) for o in question.options] == [
+    assert [(o.label.en, dict(o.sets)) for o in question.options] == [
         ("A", {"rf_a": True}), ("B", {"rf_b": True}), ("None of these", {"rf_a": False, "rf_b": False})]
     data = question.to_dict()
     assert data["id"] == "first_list" and data["options"][-1]["sets"] == {"rf_a": False, "rf_b": False}
@@ -68,10 +68,10 @@ def test_prefilled_answers_are_never_asked_again(model):
 def test_not_sure_asks_a_checklists_items_one_by_one(model):
     answers = {"pain_location": "knee"}
     first = next_question(answers, ["first_list"], model)
-    assert (first.id, first.kind, first.keys, first.text) == ("rf_a", "yes_no", ("rf_a",), "Do you have A?")
-    assert [(o.label, dict(o.sets)) for o in first.options] == [("Yes", {"rf_a": True}), ("No", {"rf_a": False})]
+    assert (first.id, first.kind, first.keys, first.text.en) == ("rf_a", "yes_no", ("rf_a",), "Do you have A?")
+    assert [(o.label.en, dict(o.sets)) for o in first.options] == [("Yes", {"rf_a": True}), ("No", {"rf_a": False})]
     second = next_question({**answers, "rf_a": False}, ["first_list"], model)
-    assert second.id == "rf_b" and second.why == "B is urgent."
+    assert second.id == "rf_b" and second.why.en == "B is urgent."
     assert next_question({**answers, "rf_a": False, "rf_b": None}, ["first_list"], model).id == "second_list"
 
 

@@ -48,8 +48,8 @@ def test_checklists_have_at_most_eight_items_and_the_screen_comes_first():
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ('        "true": {points: 10, says: "Flat', '        "true": {points: 75, says: "Flat', "75 is outside -50..50"),
-    ('        "false": {points: -5, says: "No flat', '        "nope": {points: -5, says: "No flat',
+    ('        "true": {points: 10, says: {en: "Flat', '        "true": {points: 75, says: {en: "Flat', "75 is outside -50..50"),
+    ('        "false": {points: -5, says: {en: "No flat', '        "nope": {points: -5, says: {en: "No flat',
      "'nope' is not a value of flat_feet"),
     ("  moderate_at: 45", "  moderate_at: forty-five", "expected a whole number"),
     ("  high_at: 70", "  high_at: 40", "40 is outside 46..100"),
@@ -58,10 +58,10 @@ def test_checklists_have_at_most_eight_items_and_the_screen_comes_first():
      '    disposition: soon\n    source: "Evidence brief: a locked knee', "disposition 'soon' is not allowed"),
     ("    when: {rf_trauma: true, rf_cannot_bear_weight: true}", "    when: {rf_trauma: true, rf_cannot_bear_weight: false}",
      "can only be 'true'"),
-    ("        ask_if: {pain_location: [knee, both]}\n        label: \"The knee is hot",
-     "        ask_if: {pain_locaton: [knee, both]}\n        label: \"The knee is hot", "gate 'pain_locaton' must be"),
-    ("        ask_if: {pain_location: [knee, both]}\n        label: \"The knee is hot",
-     "        ask_if: {pain_location: [knee, bth]}\n        label: \"The knee is hot",
+    ("        ask_if: {pain_location: [knee, both]}\n        label:\n          en: \"The knee is hot",
+     "        ask_if: {pain_locaton: [knee, both]}\n        label:\n          en: \"The knee is hot", "gate 'pain_locaton' must be"),
+    ("        ask_if: {pain_location: [knee, both]}\n        label:\n          en: \"The knee is hot",
+     "        ask_if: {pain_location: [knee, bth]}\n        label:\n          en: \"The knee is hot",
      "'bth' is not a value of pain_location"),
     ("        - {from: 2, below: 6, points: 0,", "        - {from: 3, below: 6, points: 0,", "this band must start at 2"),
     ("  max_reasons: 5 ", "  max_reason: 5 ", "unknown key 'max_reason'"),
@@ -74,10 +74,14 @@ def test_checklists_have_at_most_eight_items_and_the_screen_comes_first():
      "must test exactly that key"),
     ("inflammatory_stiffness: true, duration_weeks: {at_least: 12}}",
      "inflammatory_stiffness: true, rf_fever: true, duration_weeks: {at_least: 12}}", "must be emergency or urgent"),
-    ('        why: "A knee that locks can have a torn cartilage or a loose piece caught in the joint, which a doctor '
-     'should examine soon."', '        why: "  "', "expected non-empty text"),
-    ('  emergency: "Call 911 or go to the nearest emergency department now."', "  emergency: [911]",
+    ('          en: "A knee that locks can have a torn cartilage or a loose piece caught in the joint, which a doctor '
+     'should examine soon."', '          en: "  "', "expected non-empty text"),
+    ('    es: "Llame al 911 ahora o vaya a la sala de emergencias más cercana."', "    es: [911]",
      "expected text, found a list"),
+    ('    es: "Llame al 911 ahora o vaya a la sala de emergencias más cercana."\n', "    # no Spanish\n",
+     "missing key 'es'"),
+    ('    es: "Llame al 911 ahora o vaya a la sala de emergencias más cercana."',
+     '    es: "Llame al 911 ahora."\n    fr: "Appelez le 911."', "unknown key 'fr'"),
     ("choices: [none, helped, no_help]}", "choices: [none, helped, no_help, none]}", "duplicate choices"),
     ("  pain_severity: {type: number, min: 0, max: 10}",
      "  pain_severity: {type: number, min: 0, max: 10}\n  extra_key: {type: bool}", "'extra_key' is never asked"),
@@ -87,8 +91,8 @@ def test_checklists_have_at_most_eight_items_and_the_screen_comes_first():
     ("  - id: worse_walking\n    kind: yes_no\n", "  - id: worse_walking\n    kind: yes_no\n    screen: true\n",
      "the safety-screen questions must come first"),
     ("  - id: worse_walking\n    kind: yes_no\n", "  - id: worse_walking\n    kind: yes-no\n", "unknown question kind 'yes-no'"),
-    ("      - {label: \"Lower back\", sets: {pain_location: lower_back}}",
-     "      - {label: \"Lower back\", sets: {pain_location: lowerback}}", "'lowerback' is not a value of pain_location"),
+    ("sets: {pain_location: lower_back}}",
+     "sets: {pain_location: lowerback}}", "'lowerback' is not a value of pain_location"),
     ("    key: age\n", "    key: flat_feet\n", "'flat_feet' is not a number answer key"),
     ("      - key: rf_calf_tender\n", "      - key: rf_calf_swelling  # twice\n", "already filled by another question"),
     ("  has_diabetes: {type: bool, why:", "  flat_feet: {type: bool, why:", "'flat_feet' is already an answer key"),
@@ -107,12 +111,13 @@ def test_a_bad_value_names_file_and_line(tmp_path, old, new, message):
 
 def test_a_checklist_with_too_many_items_is_refused(tmp_path):
     text = FIXTURE_FILE.read_text(encoding="utf-8")
-    extra = "".join(f'      - {{key: x{i}, label: "X", ask: "X?", why: "X."}}\n' for i in range(MAX_CHECKLIST_ITEMS))
+    x = '{en: "X", es: "X"}'
+    extra = "".join(f'      - {{key: x{i}, label: {x}, ask: {x}, why: {x}}}\n' for i in range(MAX_CHECKLIST_ITEMS))
     keys = "".join(f"  x{i}: {{type: bool}}\n" for i in range(MAX_CHECKLIST_ITEMS))
     path, _ = _write(tmp_path, "  insoles: {type: choice", keys + "  insoles: {type: choice", text)
     path.write_text(path.read_text().replace(
-        '      - {key: flat, label: "Flat", ask: "Flat feet?", why: "Flat feet count."}\n',
-        '      - {key: flat, label: "Flat", ask: "Flat feet?", why: "Flat feet count."}\n' + extra))
+        '      - {key: flat, label: {en: "Flat", es: "(es) Flat"}',
+        extra + '      - {key: flat, label: {en: "Flat", es: "(es) Flat"}'))
     with pytest.raises(ModelError, match=f"at most {MAX_CHECKLIST_ITEMS} items"):
         load_model(path)
 
@@ -130,7 +135,7 @@ def test_duplicate_key_names_its_line(tmp_path):
 
 
 def test_a_missing_weight_is_an_error_not_a_silent_zero(tmp_path):
-    path, _ = _write(tmp_path, '        "false": {points: 0, says: "No heel or arch pain."}\n', "")
+    path, _ = _write(tmp_path, '        "false": {points: 0, says: {en: "No heel or arch pain.", es: "No tiene dolor en el talón ni en el arco."}}\n', "")
     with pytest.raises(ModelError, match="heel_arch_pain: no points for the answer 'false'"):
         load_model(path)
 

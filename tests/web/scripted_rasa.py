@@ -71,6 +71,10 @@ def checklist_message(
     }
 
 
+SPANISH_REPLY = "Hola. ¿Le duele la espalda o la rodilla?"
+SPANISH_BUTTONS = [{"title": "La rodilla", "payload": "/affirm"}, {"title": "No estoy seguro", "payload": "/deny"}]
+
+
 class ScriptedAgent:
     """Answers like a tiny bot and remembers every message it was given."""
 
@@ -84,6 +88,7 @@ class ScriptedAgent:
                 "session_id": message.sender_id,
                 "text": message.text,
                 "message_id": (message.metadata or {}).get("message_id"),
+                "language": (message.metadata or {}).get("language"),
             }
         )
         out, to = message.output_channel, message.sender_id
@@ -101,6 +106,8 @@ class ScriptedAgent:
             if text == "/broken-checklist":  # what a channel must survive: a block without its payloads
                 del checklist["custom"]["checklist"]["none"]
             await out.send_response(to, checklist)
+        elif text == "/espanol":  # a reply that says its language, as the action server's do
+            await out.send_response(to, {"text": SPANISH_REPLY, "buttons": SPANISH_BUTTONS, "language": "es"})
         elif text == "/restart":
             await out.send_text_message(to, "Restarted.")
         else:

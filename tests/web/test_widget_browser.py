@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 import widget_page
-from scripted_rasa import CHECKLIST_ITEMS, CHECKLIST_LEGEND, GREETING
+from scripted_rasa import CHECKLIST_ITEMS, CHECKLIST_LEGEND, GREETING, SPANISH_REPLY
 from widget_page import ALL_IMPACTS, SCREENSHOT_TIME, Checklist, Widget, launcher_ready_ms, run_axe, screenshot
 from widget_servers import ARTIFACTS, ScriptedStack, received_by_bot, static_page
 
@@ -451,3 +451,26 @@ def test_screenshots_reach_the_docs_only_when_asked(
     assert (docs / "widget-docs-probe.png").read_bytes() == (ARTIFACTS / "widget-docs-probe.png").read_bytes()
     screenshot(page, "widget-artifact-only.png")
     assert not (docs / "widget-artifact-only.png").exists()
+
+
+def test_a_spanish_conversation_switches_the_widgets_own_words_and_sets_lang(page: Page,
+                                                                              scripted_stack: ScriptedStack) -> None:
+    widget = Widget(page)
+    widget.open()
+    expect(widget.quick_replies).to_have_count(2)
+    expect(page.locator(".panel")).to_have_attribute("lang", "en")
+    widget.act(lambda: widget.say("/espanol"))
+    reply = page.locator(".row.bot").last
+    expect(reply).to_have_attribute("lang", "es")
+    expect(reply).to_contain_text(SPANISH_REPLY)
+    expect(page.locator(".panel")).to_have_attribute("lang", "es")
+    expect(page.locator(".text-button")).to_have_text("Empezar de nuevo")
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", "Escriba su mensaje\u2026")
+    expect(page.locator(".send")).to_have_attribute("aria-label", "Enviar mensaje")
+    expect(page.locator(".icon-button")).to_have_attribute("aria-label", "Cerrar el chat")
+    expect(reply.locator(".quick-replies")).to_have_attribute("aria-label", "Respuestas sugeridas")
+    expect(page.locator(".row.bot").first).to_have_attribute("lang", "en")  # earlier messages keep theirs
+    widget.act(lambda: widget.quick_replies.first.click())
+    expect(page.locator(".row.user").last).to_have_attribute("lang", "es")
+    sent = [m for m in received_by_bot(scripted_stack.rasa) if m["session_id"] == widget.session_id()]
+    assert {m["language"] for m in sent} == {"en"}  # the page's <html lang>, for the bot to read

@@ -52,6 +52,8 @@ class Checklist:
     unsure_title: str
     unsure_payload: str
     ticked: Tuple[bool, ...] = ()
+    hint: str = ""
+    """What to do when Done is tapped with nothing ticked, in the conversation's language (the block's `hint`)."""
 
     @classmethod
     def from_custom(cls, custom: Any) -> Optional["Checklist"]:
@@ -73,6 +75,7 @@ class Checklist:
                 unsure_title=str(block["unsure"]["title"]),
                 unsure_payload=str(block["unsure"]["payload"]),
                 ticked=(False,) * len(items),
+                hint=str(block.get("hint") or ""),
             )
         except (KeyError, TypeError, ValueError) as error:
             logger.warning("telegram: malformed checklist block (%s); showing its text instead", type(error).__name__)
@@ -119,7 +122,7 @@ class Checklist:
 
     @property
     def nothing_ticked_hint(self) -> str:
-        return f"Tick the ones that apply, or tap {self.none_title}"
+        return self.hint or f"Tick the ones that apply, or tap {self.none_title}"
 
     # -- what the patient sees ---------------------------------------------------------------
 

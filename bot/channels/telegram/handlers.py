@@ -38,7 +38,8 @@ from bot.channels.telegram.callback_data import handled_here
 from bot.channels.telegram.checklist import Checklist, is_checklist
 from bot.channels.telegram.keyboard import issued_payload
 from bot.channels.telegram.output import TelegramOutput, call_safely
-from bot.security.rate_limit import POLITE_TEXT, RateLimiter, sender_limiter
+from bot.security.rate_limit import RateLimiter, sender_limiter
+from bot.wording import ENGLISH, SPANISH, language_or_default, say
 
 logger = logging.getLogger(__name__)
 
@@ -48,40 +49,57 @@ Deliver = Callable[[str, str], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Command:
-    """A slash command: its menu entry, its line in /help and what it sends to Rasa (None: answered here)."""
+    """A slash command and what it sends to Rasa (None: answered here); its menu entry and its line in
+    /help are `telegram_menu_<name>` and `telegram_help_<name>` in bot/wording.yml, in every language."""
 
     name: str
-    menu: str
-    help: str
     payload: Optional[str] = None
+
+    def menu(self, language: str) -> str:
+        return say(f"telegram_menu_{self.name}", language)
+
+    def help(self, language: str) -> str:
+        return say(f"telegram_help_{self.name}", language)
 
 
 START_OVER = "/start_over"  # Rasa's intent for starting over (formerly restart)
 COMMANDS: Tuple[Command, ...] = (
-    Command("start", "Start the pain and foot-mechanics check", "begin", "/greet"),
-    Command("start_over", "Start over", "start over", START_OVER),
-    Command(
-        "forget", "Delete what you have told me", "delete what you have told me (I'll ask you to confirm)", "/forget_me"
-    ),
-    Command("help", "What I can do", "this list"),
+    Command("start", "/greet"),
+    Command("start_over", START_OVER),
+    Command("forget", "/forget_me"),
+    Command("help"),
 )
 ALIASES: Dict[str, str] = {"restart": "start_over"}  # old names, still understood, not in the menu
 COMMAND_PAYLOADS: Dict[str, str] = {command.name: command.payload for command in COMMANDS if command.payload}
 COMMAND_PAYLOADS.update({old: COMMAND_PAYLOADS[new] for old, new in ALIASES.items()})
-BOT_COMMANDS: List[BotCommand] = [BotCommand(command.name, command.menu) for command in COMMANDS]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
-HELP_TEXT = (
-    "I'm the clinic's automated assistant, not a doctor. I ask a few questions about "
-    "back or knee pain, check for anything urgent and can book a gait analysis.\n\n"
-    "Tap the buttons or type your answers.\n\n"
-    + "".join(f"/{command.name} - {command.help}\n" for command in COMMANDS)
-    + "\nIf this is an emergency, call 911."
-)
-GROUP_TEXT = "Hi! To keep health information private I only chat one-to-one. Please message me directly."
-TEXT_ONLY = "I can only read text messages. Please type your answer or tap a button."
-EXPIRED_BUTTON = "This button has expired. Please type your answer instead."
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+def bot_commands(language: str) -> List[BotCommand]:
+    """The menu in `language` (Telegram shows the list set for the user's language_code)."""
+    return [BotCommand(command.name, command.menu(language)) for command in COMMANDS]
+
+
+def help_text(language: str) -> str:
+    """/help in `language`: what the assistant is, the commands, and 911."""
+    return (say("telegram_help_intro", language)
+            + "".join(f"/{command.name} - {command.help(language)}\n" for command in COMMANDS)
+            + say("telegram_help_emergency", language))
+
+
+def user_language(update: Update) -> str:
+    """The language of the patient's Telegram app (language_code), for the channel's own sentences."""
+    user = update.effective_user
+    return language_or_default(user.language_code if user is not None else None)
+
+
+BOT_COMMANDS = bot_commands(ENGLISH)
+HELP_TEXT = help_text(ENGLISH)
+GROUP_TEXT = say("telegram_group", ENGLISH)
+TEXT_ONLY = say("telegram_text_only", ENGLISH)
+EXPIRED_BUTTON = say("telegram_expired_button", ENGLISH)
+APOLOGY = say("telegram_apology", ENGLISH)
+"""The English sentences (the default; the tests compare with them)."""
 MAX_GROUPS_REMEMBERED = 1000
 
 
@@ -119,19 +137,19 @@ class TelegramHandlers:
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("telegram chat %s: help", update.effective_chat.id)
-        await self.output.send_text_message(str(update.effective_chat.id), HELP_TEXT)
+        await self.output.send_text_message(str(update.effective_chat.id), help_text(user_language(update)))
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name = update.message.text.split()[0][1:].split("@")[0].lower()
         logger.info("telegram chat %s: command /%s", update.effective_chat.id, name)
-        await self._to_rasa(str(update.effective_chat.id), COMMAND_PAYLOADS[name])
+        await self._to_rasa(str(update.effective_chat.id), COMMAND_PAYLOADS[name], user_language(update))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message.text.lstrip().startswith("/"):
             await self.help(update, context)
             return
         logger.info("telegram chat %s: text message", update.effective_chat.id)
-        await self._to_rasa(str(update.effective_chat.id), update.message.text)
+        await self._to_rasa(str(update.effective_chat.id), update.message.text, user_language(update))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Honour a tap only on a button the assistant issued under that very message."""
@@ -155,7 +173,7 @@ class TelegramHandlers:
             call_safely("answerCallbackQuery", chat_id, query.answer()),
             call_safely("editMessageReplyMarkup", chat_id, remove_keyboard),
         )
-        await self._to_rasa(chat_id, payload)
+        await self._to_rasa(chat_id, payload, user_language(update))
 
     async def _checklist_tap(self, update: Update, checklist: Checklist) -> None:
         """Toggle a tick in place, or finish: Done (something ticked), None of these, Not sure."""
@@ -191,33 +209,34 @@ class TelegramHandlers:
             call_safely("answerCallbackQuery", chat_id, query.answer()),
             call_safely("editMessageText", chat_id, answered),
         )
-        await self._to_rasa(chat_id, payload)
+        await self._to_rasa(chat_id, payload, user_language(update))
 
     async def _expired(self, update: Update) -> None:
         chat_id = str(update.effective_chat.id)
         logger.info("telegram chat %s: tap on an expired or unknown button", chat_id)
-        await call_safely("answerCallbackQuery", chat_id, update.callback_query.answer(EXPIRED_BUTTON))
+        await call_safely("answerCallbackQuery", chat_id, update.callback_query.answer(say("telegram_expired_button", user_language(update))))
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.info("telegram chat %s: non-text message", update.effective_chat.id)
-        await self.output.send_text_message(str(update.effective_chat.id), TEXT_ONLY)
+        await self.output.send_text_message(str(update.effective_chat.id), say("telegram_text_only", user_language(update)))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         logger.error("telegram update %s failed: %s", update_id, type(context.error).__name__)
 
-    async def _to_rasa(self, chat_id: str, text: str) -> None:
+    async def _to_rasa(self, chat_id: str, text: str, language: str = ENGLISH) -> None:
+        """Hand the text to Rasa unless the chat is over its rate; what goes wrong is said in `language`."""
         if not self.limiter.allow(chat_id):
             logger.info("telegram chat %s: over the rate limit", chat_id)
             if self.limiter.tell_once(chat_id):
-                await self.output.send_text_message(chat_id, POLITE_TEXT)
+                await self.output.send_text_message(chat_id, say("too_fast", language))
             return
         async with self.output.typing(chat_id):
             try:
                 await self.deliver(chat_id, text)
             except Exception as error:  # noqa: BLE001 - the patient must hear back whatever broke
                 logger.error("telegram chat %s: Rasa did not handle the message: %s", chat_id, type(error).__name__)
-                await self.output.send_text_message(chat_id, APOLOGY)
+                await self.output.send_text_message(chat_id, say("telegram_apology", language))
 
     async def _tell_group_once(self, chat_id: int) -> None:
         if self.group_policy != "reply" or chat_id in self._groups_told:
@@ -231,4 +250,5 @@ class TelegramHandlers:
 
 async def register_commands(application: Application) -> None:
     """Publish the bot's menu commands (used as the poller's post_init and by set-webhook)."""
-    await application.bot.set_my_commands(BOT_COMMANDS)
+    await application.bot.set_my_commands(bot_commands(ENGLISH))
+    await application.bot.set_my_commands(bot_commands(SPANISH), language_code=SPANISH)

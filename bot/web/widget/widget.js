@@ -25,19 +25,63 @@
   const REPLY_TIMEOUT_MS = 60000;
   const DEFAULT_HISTORY_HOURS = 24;
   const HOUR_MS = 3600 * 1000;
-  const CHECKLIST_HINT = "Tick the ones that apply, or choose None of these";
   const assetBase = new URL(".", script.src);
   const data = script.dataset;
+
+  /* ---------- language: the widget's own words follow the conversation's ----------
+     The page's language (data-lang, else <html lang>) goes to the bot as message metadata
+     `language`; every bot message says its language (`lang`), and the widget's own words and
+     each message's `lang` attribute (for screen readers) follow it. */
+  const WIDGET_TEXT = {
+    en: {
+      title: "Chat with our assistant", subtitle: "Virtual assistant", launcher: "Chat", open: "Open chat: ",
+      unread: " new", close: "Close chat", startOver: "Start over", clear: "Clear this conversation",
+      expired: "The earlier conversation was removed from this browser.",
+      removed: "The conversation was removed from this browser.",
+      deleted: "Your data was deleted and this conversation removed from this browser.", conversation: "Conversation",
+      placeholder: "Type your message\u2026", yourMessage: "Your message", send: "Send message",
+      suggested: "Suggested answers", assistant: "Assistant", you: "You", image: "Image from the assistant",
+      waiting: " \u00b7 waiting to send", done: "Done", ticked: "Ticked: ",
+      checklistHint: "Tick the ones that apply, or choose None of these",
+      cleared: "The conversation was cleared and started again.", online: "You're back online.",
+      offline: "You're offline. Reconnecting\u2026 Anything you type will be sent when the connection is back.",
+      failed: "The chat could not be loaded. Please call us instead.",
+      notice: "I'm an automated assistant, not a doctor, and I can't diagnose. In an emergency call 911.",
+    },
+    es: {
+      title: "Converse con nuestro asistente", subtitle: "Asistente virtual", launcher: "Chat", open: "Abrir el chat: ",
+      unread: " nuevos", close: "Cerrar el chat", startOver: "Empezar de nuevo", clear: "Borrar esta conversación",
+      expired: "La conversación anterior se eliminó de este navegador.",
+      removed: "La conversación se eliminó de este navegador.",
+      deleted: "Sus datos se eliminaron y esta conversación se quitó de este navegador.", conversation: "Conversación",
+      placeholder: "Escriba su mensaje\u2026", yourMessage: "Su mensaje", send: "Enviar mensaje",
+      suggested: "Respuestas sugeridas", assistant: "Asistente", you: "Usted", image: "Imagen del asistente",
+      waiting: " \u00b7 pendiente de envío", done: "Listo", ticked: "Marcadas: ",
+      checklistHint: "Marque las que apliquen, o elija Ninguna de estas",
+      cleared: "La conversación se borró y empezó de nuevo.", online: "Ya está conectado de nuevo.",
+      offline: "No hay conexión. Reconectando\u2026 Lo que escriba se enviará cuando vuelva la conexión.",
+      failed: "No se pudo cargar el chat. Por favor, llámenos.",
+      notice: "Soy un asistente automático, no un médico, y no puedo dar diagnósticos. En una emergencia, llame al 911.",
+    },
+  };
+  function languageCode(value) {
+    const code = String(value || "").slice(0, 2).toLowerCase();
+    return Object.prototype.hasOwnProperty.call(WIDGET_TEXT, code) ? code : "en";
+  }
+  const pageLanguage = languageCode(data.lang || document.documentElement.lang);
+  let widgetLanguage = pageLanguage;
+  const t = (key) => WIDGET_TEXT[widgetLanguage][key];
+
   const config = {
     server: (data.server || "http://localhost:5005").replace(/\/+$/, ""),
     socketPath: data.socketPath || "/socket.io",
-    title: data.title || "Chat with our assistant",
+    title: data.title || null,    // null: the widget's own title, in the conversation's language
     color: data.color || "#0b5cab",
     initialMessage: data.initialMessage === undefined ? "/greet" : data.initialMessage,
     open: data.open !== undefined && data.open !== "false",
-    notice: data.notice || "I'm an automated assistant, not a doctor, and I can't diagnose. " +
-      "In an emergency call 911.",
+    notice: data.notice || null,
   };
+  const title = () => config.title || t("title");
 
   /* ---------- storage (falls back to memory when localStorage is blocked) ---------- */
   const memory = {};
@@ -56,6 +100,7 @@
     },
   };
 
+  widgetLanguage = languageCode(store.get("lang", pageLanguage));
   const state = {
     sessionId: store.get("session", null),
     transcript: store.get("transcript", []),
@@ -169,41 +214,62 @@
   const launcherBadge = el("span", { class: "badge", hidden: true });
   const launcher = el("button", {
     type: "button", class: "launcher", "aria-haspopup": "dialog", "aria-expanded": "false",
-    "aria-controls": "chat-panel", "aria-label": "Open chat: " + config.title,
-  }, [svgIcon(ICON_CHAT), el("span", { class: "launcher-label", "aria-hidden": "true", text: "Chat" }), launcherBadge]);
+    "aria-controls": "chat-panel", "aria-label": t("open") + title(),
+  }, [svgIcon(ICON_CHAT), el("span", { class: "launcher-label", "aria-hidden": "true", text: t("launcher") }), launcherBadge]);
 
-  const restartButton = el("button", { type: "button", class: "text-button", text: "Start over" });
-  const clearButton = el("button", { type: "button", class: "text-button", text: "Clear this conversation" });
-  const closeButton = el("button", { type: "button", class: "icon-button", "aria-label": "Close chat" }, [svgIcon(ICON_CLOSE)]);
+  const restartButton = el("button", { type: "button", class: "text-button", text: t("startOver") });
+  const clearButton = el("button", { type: "button", class: "text-button", text: t("clear") });
+  const closeButton = el("button", { type: "button", class: "icon-button", "aria-label": t("close") }, [svgIcon(ICON_CLOSE)]);
   const banner = el("p", { class: "banner", role: "status" });
-  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+  const log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("conversation"), tabindex: "0" });
   const typing = el("div", { class: "typing", hidden: true, "aria-hidden": "true" },
     [el("span"), el("span"), el("span")]);
   const input = el("textarea", {
     id: "chat-input", rows: "1", maxlength: String(MAX_MESSAGE_LENGTH), autocomplete: "off",
-    placeholder: "Type your message\u2026", enterkeyhint: "send",
+    placeholder: t("placeholder"), enterkeyhint: "send",
   });
-  const sendButton = el("button", { type: "submit", class: "send", "aria-label": "Send message" }, [svgIcon(ICON_SEND)]);
-  const form = el("form", { class: "composer" }, [
-    el("label", { for: "chat-input", class: "sr-only", text: "Your message" }), input, sendButton,
-  ]);
+  const sendButton = el("button", { type: "submit", class: "send", "aria-label": t("send") }, [svgIcon(ICON_SEND)]);
+  const inputLabel = el("label", { for: "chat-input", class: "sr-only", text: t("yourMessage") });
+  const form = el("form", { class: "composer" }, [inputLabel, input, sendButton]);
+  const titleNode = el("h2", { id: "chat-title", text: title() });
+  const subtitle = el("p", { class: "subtitle", text: t("subtitle") });
+  const notice = el("p", { id: "chat-notice", class: "notice", text: config.notice || t("notice") });
   const announcer = el("p", { class: "sr-only", role: "status" });
   const panel = el("section", {
     id: "chat-panel", class: "panel", role: "dialog", "aria-modal": "true",
     "aria-labelledby": "chat-title", "aria-describedby": "chat-notice", hidden: true,
   }, [
     el("div", { class: "header" }, [
-      el("div", { class: "heading" }, [
-        el("h2", { id: "chat-title", text: config.title }),
-        el("p", { class: "subtitle", text: "Virtual assistant" }),
-      ]),
+      el("div", { class: "heading" }, [titleNode, subtitle]),
       restartButton, clearButton, closeButton,
     ]),
-    el("p", { id: "chat-notice", class: "notice", text: config.notice }),
+    notice,
     banner, log, typing, form, announcer,
   ]);
   const probe = el("span", { hidden: true });
   root.append(stylesheet, launcher, panel, probe);
+  panel.lang = widgetLanguage;
+
+  /* The widget's own words in `language` (a bot message in another language switches them). */
+  function applyLanguage(language) {
+    const code = languageCode(language);
+    if (code === widgetLanguage) return;
+    widgetLanguage = code;
+    store.set("lang", code);
+    panel.lang = code;
+    launcher.querySelector(".launcher-label").textContent = t("launcher");
+    setUnread(state.unread);
+    restartButton.textContent = t("startOver");
+    clearButton.textContent = t("clear");
+    closeButton.setAttribute("aria-label", t("close"));
+    log.setAttribute("aria-label", t("conversation"));
+    input.placeholder = t("placeholder");
+    inputLabel.textContent = t("yourMessage");
+    sendButton.setAttribute("aria-label", t("send"));
+    titleNode.textContent = title();
+    subtitle.textContent = t("subtitle");
+    if (!config.notice) notice.textContent = t("notice");
+  }
 
   /* ---------- checklists: a fieldset of native checkboxes, answered once ---------- */
   const isText = (value) => typeof value === "string" && value.length > 0;
@@ -220,7 +286,7 @@
     const none = choice(list.none);
     const unsure = choice(list.unsure);
     if (!items.length || items.length !== list.items.length || !none || !unsure) return null;
-    const done = list.done && isText(list.done.title) ? list.done.title : "Done";
+    const done = list.done && isText(list.done.title) ? list.done.title : t("done");
     return { q: list.q, legend: list.legend, items, done, none, unsure, ticked: [], closed: false };
   }
 
@@ -257,29 +323,30 @@
       const ticked = list.items.filter((item, i) => boxes[i].checked);
       if (!ticked.length) {  // emptied first, so that a second try is announced again
         hint.textContent = "";
-        setTimeout(() => { hint.textContent = CHECKLIST_HINT; }, 100);
+        setTimeout(() => { hint.textContent = t("checklistHint"); }, 100);
         return;
       }
       const yes = ticked.map((item) => item.key);
       answerChecklist(entry, "/answer" + JSON.stringify({ q: list.q, yes }),
-        "Ticked: " + ticked.map((item) => item.label).join("; "), yes);
+        t("ticked") + ticked.map((item) => item.label).join("; "), yes);
     });
     return checklistForm;
   }
 
   /* ---------- rendering ---------- */
   function entryNode(entry) {
-    const who = entry.from === "bot" ? "Assistant" : "You";
+    const who = entry.from === "bot" ? t("assistant") : t("you");
     const bubble = el("div", { class: entry.checklist ? "bubble has-checklist" : "bubble" },
       [el("span", { class: "sr-only", text: who + ": " })]);
     if (entry.checklist) bubble.append(checklistNode(entry));
     else if (entry.text) bubble.append(entry.from === "bot" ? richText(entry.text) : entry.text);
-    if (entry.image) bubble.append(el("img", { src: entry.image, alt: entry.imageAlt || "Image from the assistant" }));
+    if (entry.image) bubble.append(el("img", { src: entry.image, alt: entry.imageAlt || t("image") }));
     const meta = el("div", { class: "meta" }, [clockTime(entry.ts)]);
-    if (entry.pending) meta.append(el("span", { class: "pending", text: " \u00b7 waiting to send" }));
-    const row = el("div", { class: "row " + entry.from + (entry.checklist ? " wide" : ""), "data-entry": entry.id }, [bubble, meta]);
+    if (entry.pending) meta.append(el("span", { class: "pending", text: t("waiting") }));
+    const row = el("div", { class: "row " + entry.from + (entry.checklist ? " wide" : ""), "data-entry": entry.id,
+      lang: entry.lang || widgetLanguage }, [bubble, meta]);
     if (entry.replies && entry.replies.length) {
-      const group = el("div", { class: "quick-replies", role: "group", "aria-label": "Suggested answers" });
+      const group = el("div", { class: "quick-replies", role: "group", "aria-label": t("suggested") });
       for (const reply of entry.replies) {
         const button = el("button", { type: "button", class: "quick-reply", text: reply.title });
         button.addEventListener("click", () => chooseReply(reply));
@@ -346,7 +413,7 @@
     state.unread = count;
     launcherBadge.hidden = count === 0;
     launcherBadge.textContent = count ? String(count) : "";
-    launcher.setAttribute("aria-label", "Open chat: " + config.title + (count ? " (" + count + " new)" : ""));
+    launcher.setAttribute("aria-label", t("open") + title() + (count ? " (" + count + t("unread") + ")" : ""));
   }
 
   /* ---------- sending: queue, send one at a time once the session is confirmed, never twice ---------- */
@@ -354,7 +421,7 @@
     const item = { id: newId(), message };
     if (shownAs !== null) {
       retireAnswerables();
-      addEntry({ id: item.id, from: "user", text: shownAs, ts: Date.now(), pending: true });
+      addEntry({ id: item.id, from: "user", text: shownAs, ts: Date.now(), pending: true, lang: widgetLanguage });
     }
     state.outbox.push(item);
     store.set("outbox", state.outbox);
@@ -379,7 +446,7 @@
     markSent(item.id);
     setTyping(true);
     socket.timeout(REPLY_TIMEOUT_MS).emit("user_uttered", {
-      message: item.message, session_id: state.sessionId, metadata: { message_id: item.id },
+      message: item.message, session_id: state.sessionId, metadata: { message_id: item.id, language: pageLanguage },
     }, () => {  // the channel answers once the bot's turn is over (or the socket dropped)
       if (state.inflight === item.id) {
         state.inflight = null;
@@ -409,7 +476,7 @@
     renderAll();
     enqueue("/restart", null);
     if (config.initialMessage) enqueue(config.initialMessage, null);
-    announcer.textContent = "The conversation was cleared and started again.";
+    announcer.textContent = t("cleared");
     input.focus();
   }
 
@@ -439,12 +506,12 @@
   /* Forget an expired conversation; true when it did. */
   function expireHistory() {
     if (!historyExpired()) return false;
-    forgetHere("The earlier conversation was removed from this browser.");
+    forgetHere(t("expired"));
     return true;
   }
 
   function clearConversation() {
-    forgetHere("The conversation was removed from this browser.");
+    forgetHere(t("removed"));
     input.focus();
   }
 
@@ -452,7 +519,7 @@
   function onBotMessage(message) {
     if (!message || typeof message !== "object") return;
     if (message.custom && message.custom.session_ended === true) {
-      forgetHere("Your data was deleted and this conversation removed from this browser.");
+      forgetHere(t("deleted"));
       return;
     }
     const replies = (message.quick_replies || message.buttons || []).map(choice).filter(Boolean);
@@ -461,8 +528,10 @@
     const checklist = readChecklist(message.custom);
     const text = typeof message.text === "string" && !checklist ? message.text : "";
     if (!text && !image && !replies.length && !checklist) return;
+    if (isText(message.lang)) applyLanguage(message.lang);
     if (replies.length || checklist) retireAnswerables();
-    const entry = { id: newId(), from: "bot", text, image, replies: checklist ? [] : replies, checklist, ts: Date.now() };
+    const entry = { id: newId(), from: "bot", text, image, replies: checklist ? [] : replies, checklist, ts: Date.now(),
+      lang: widgetLanguage };
     addEntry(entry);
     if (!state.isOpen) setUnread(state.unread + 1);
     else if (checklist) log.querySelector('[data-entry="' + entry.id + '"] fieldset').focus();
@@ -485,7 +554,7 @@
     state.sessionId = id;
     store.set("session", id);
     state.ready = true;
-    if (state.everConnected) setBanner("You're back online.", "online");
+    if (state.everConnected) setBanner(t("online"), "online");
     else setBanner("", "");
     state.everConnected = true;
     if (!state.transcript.length && !state.outbox.length && config.initialMessage) {
@@ -499,7 +568,7 @@
     state.ready = false;
     state.inflight = null;
     setTyping(false);
-    setBanner("You're offline. Reconnecting\u2026 Anything you type will be sent when the connection is back.", "offline");
+    setBanner(t("offline"), "offline");
   }
 
   let connecting = null;
@@ -519,7 +588,7 @@
       socket.on("bot_uttered", onBotMessage);
       socket.on("disconnect", onConnectionLost);
       socket.on("connect_error", onConnectionLost);
-    }).catch(() => setBanner("The chat could not be loaded. Please call us instead.", "offline"));
+    }).catch(() => setBanner(t("failed"), "offline"));
     return connecting;
   }
 
