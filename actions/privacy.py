@@ -30,7 +30,8 @@ class ActionStartOver(Action):
         turn = opening(clinic_for_conversation())
         utter(dispatcher, list(turn.replies))
         fresh = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(InterviewState()).items()]
-        return [ActiveLoop(None), AllSlotsReset(), *fresh]
+        kept = [SlotSet("language", tracker.get_slot("language"))]  # starting over keeps the language
+        return [ActiveLoop(None), AllSlotsReset(), *fresh, *kept]
 
 
 class ActionForgetMe(Action):

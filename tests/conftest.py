@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -42,10 +42,10 @@ class RasaStack:
     web_port: int
     tmp: Path
 
-    def say(self, sender_id: str, text: str) -> List[Dict[str, Any]]:
-        """Send one message through the REST channel; the bot's replies."""
-        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook",
-                                 json={"sender": sender_id, "message": text}, timeout=60)
+    def say(self, sender_id: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Send one message (with the channel's metadata, if any) through the REST channel; the bot's replies."""
+        body: Dict[str, Any] = {"sender": sender_id, "message": text, **({"metadata": metadata} if metadata else {})}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
 

@@ -26,6 +26,7 @@ SLOTS = {
     "disposition": "disposition",
     "pending_request": "pending_request",
     "denied": "denied_red_flags",
+    "language": "language",
 }
 """InterviewState field -> slot name (domain.yml declares these slots; a test keeps them in step)."""
 
@@ -51,6 +52,8 @@ class InterviewState:
     """"start_over" or "forget_me" while the patient is asked to confirm it."""
     denied: tuple = ()
     """Red flags the patient denied in words: still asked, shown as "(you said no)"."""
+    language: str = "en"
+    """The conversation's language: "en" or "es" (bot/nlu/language.py)."""
 
     @classmethod
     def from_slots(cls, get_slot: Callable[[str], Any]) -> "InterviewState":

@@ -41,8 +41,10 @@ from bot.channels.telegram.output import TelegramOutput, call_safely
 
 logger = logging.getLogger(__name__)
 
-Deliver = Callable[[str, str], Awaitable[None]]
-"""Hand (chat id, text or payload) to Rasa; its replies go out through TelegramOutput."""
+Deliver = Callable[[str, str, Optional[str]], Awaitable[None]]
+"""Hand (chat id, text or payload, the user's Telegram `language_code` or None) to Rasa;
+its replies go out through TelegramOutput. Rasa gets the code as message metadata
+`language`, the conversation's first hint of its language (bot/nlu/language.py)."""
 
 
 @dataclass(frozen=True)
@@ -121,14 +123,14 @@ class TelegramHandlers:
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         name = update.message.text.split()[0][1:].split("@")[0].lower()
         logger.info("telegram chat %s: command /%s", update.effective_chat.id, name)
-        await self._to_rasa(str(update.effective_chat.id), COMMAND_PAYLOADS[name])
+        await self._to_rasa(str(update.effective_chat.id), COMMAND_PAYLOADS[name], _language_code(update))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.message.text.lstrip().startswith("/"):
             await self.help(update, context)
             return
         logger.info("telegram chat %s: text message", update.effective_chat.id)
-        await self._to_rasa(str(update.effective_chat.id), update.message.text)
+        await self._to_rasa(str(update.effective_chat.id), update.message.text, _language_code(update))
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Honour a tap only on a button the assistant issued under that very message."""
@@ -203,10 +205,10 @@ class TelegramHandlers:
         update_id = update.update_id if isinstance(update, Update) else None
         logger.error("telegram update %s failed: %s", update_id, type(context.error).__name__)
 
-    async def _to_rasa(self, chat_id: str, text: str) -> None:
+    async def _to_rasa(self, chat_id: str, text: str, language: Optional[str] = None) -> None:
         async with self.output.typing(chat_id):
             try:
-                await self.deliver(chat_id, text)
+                await self.deliver(chat_id, text, language)
             except Exception as error:  # noqa: BLE001 - the patient must hear back whatever broke
                 logger.error("telegram chat %s: Rasa did not handle the message: %s", chat_id, type(error).__name__)
                 await self.output.send_text_message(chat_id, APOLOGY)
@@ -219,6 +221,12 @@ class TelegramHandlers:
             self._groups_told.popitem(last=False)
         logger.info("telegram group %s: told to chat privately", chat_id)
         await self.output.send_text_message(str(chat_id), GROUP_TEXT)
+
+
+def _language_code(update: Update) -> Optional[str]:
+    """The language of the user's Telegram app ("es", "en-GB"), when Telegram sends it."""
+    user = update.effective_user
+    return user.language_code if user is not None else None
 
 
 async def register_commands(application: Application) -> None:

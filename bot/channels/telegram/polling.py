@@ -35,12 +35,13 @@ class RestForwarder:
         self._output = output
         self._client: Optional[httpx.AsyncClient] = None
 
-    async def __call__(self, chat_id: str, text: str) -> None:
+    async def __call__(self, chat_id: str, text: str, language: Optional[str] = None) -> None:
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=RASA_TIMEOUT)
-        reply = await self._client.post(
-            self._url, json={"sender": chat_id, "message": text, "input_channel": "telegram"}
-        )
+        body = {"sender": chat_id, "message": text, "input_channel": "telegram"}
+        if language:
+            body["metadata"] = {"language": language}
+        reply = await self._client.post(self._url, json=body)
         reply.raise_for_status()
         await self._output.send_rest_replies(chat_id, reply.json())
 

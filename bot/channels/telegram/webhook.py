@@ -125,8 +125,11 @@ class TelegramInput(InputChannel):
                 await self.application.start()
                 logger.info("telegram: bot @%s ready for webhook updates", self.application.bot.username)
 
-    async def _deliver(self, chat_id: str, text: str) -> None:
-        await self._on_new_message(UserMessage(text, self.output, chat_id, input_channel=self.name()))
+    async def _deliver(self, chat_id: str, text: str, language: Optional[str] = None) -> None:
+        metadata = {"language": language} if language else None
+        await self._on_new_message(
+            UserMessage(text, self.output, chat_id, input_channel=self.name(), metadata=metadata)
+        )
 
 
 def _secret_matches(given: Optional[str], expected: str) -> bool:
