@@ -66,6 +66,8 @@ _WORDS = {
         "por", "favor", "bueno", "pues", "quiero", "necesito", "ayuda", "rodilla", "espalda", "dolor", "me",
         "duele", "mi", "yo", "el", "la", "y", "se", "nada", "ninguno", "ninguna", "quizas", "tal", "vez",
         "adios", "de", "acuerdo", "perfecto", "cita", "que", "porque", "ok",
+        "ni", "idea", "estoy", "seguro", "segura", "primero", "segundo", "tercero", "todos", "menos", "anos",
+        "tengo", "hace", "meses", "semanas", "unos", "para", "sin", "supuesto", "exacto", "correcto",
     },
 }
 """Short messages are judged by these words: all must be known and one language's only."""
