@@ -76,6 +76,8 @@ GLOSS: List[Tuple[str, str]] = [
     (r"\bprimer[oa]?\b", "first"), (r"\bsegund[oa]\b", "second"), (r"\btercer[oa]?\b", "third"),
     (r"\bcuart[oa]\b", "fourth"), (r"\bquint[oa]\b", "fifth"), (r"\bsext[oa]\b", "sixth"),
     (r"\bel numero\b", "number"),
+    (r"\b(mas tarde|otras horas|otra hora|otro dia|otros dias)\b", "later"),
+    (r"\bnunca (?:las |los )?he (?:probado|usado)\b", "never tried them"),
     # foot type and shoes
     (r"\b(pies planos|pie plano|arcos? caidos?|(?:el |los )?arcos? del pie caidos?|puente caido)\b", "flat feet"),
     (r"\b(puente alto|arcos? altos?|pies? cavos?)\b", "high arches"),
@@ -94,6 +96,7 @@ GLOSS: List[Tuple[str, str]] = [
     (r"\b(sentado|sentada)\b", "sitting"),
     (r"\bcorro\b", "i run"), (r"\bcamino\b", "i walk"), (r"\bescaleras\b", "stairs"),
     # where it hurts
+    (r"\bdolor (?:de|en la|en el|en las|en los) (rodillas?|espalda|cadera|pies?|talon|tobillos?)\b", r"\1 dolor"),
     (r"\brodilla (izquierda|derecha)\b", r"\1 knee"),
     (r"\b(?:las )?(?:dos|2|ambas) rodillas\b", "both knees"),
     (r"\brodillas\b", "knees"), (r"\brodilla\b", "knee"),
