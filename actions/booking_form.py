@@ -21,6 +21,7 @@ from actions.form_reading import (
 )
 from actions.storage_access import StorageUnavailable, stored
 from bot.clinic import Location
+from bot.nlu.spanish import gloss
 from bot.storage.booking import available_slots, bookable_after, ensure_slots
 from bot.storage.models import Slot, utcnow
 from bot.storage.validation import format_phone, parse_contact
@@ -140,7 +141,7 @@ class ValidateBookingForm(AnswerReadingForm):
 
     def read_booking_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         chosen = latest_entity(tracker, "slot_id")
-        text = (tracker.latest_message.get("text") or "").lower()
+        text = gloss(tracker.latest_message.get("text") or "").lower()  # "el primero" is "the first"
         if chosen == LATER or (chosen is None and re.search(r"\blater\b|\bother\b|\bmore\b|\bnext\b", text)):
             return [SlotSet("slot_page", int(tracker.get_slot("slot_page") or 0) + 1)]
         slot = _pick(tracker.get_slot("offered_slots") or [], chosen, text)

@@ -10,7 +10,8 @@ open. No question, order or gate lives in Rasa files: the triage engine
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from dataclasses import replace
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -24,6 +25,7 @@ from bot.conversation import (
 )
 from bot.conversation.phrases import say
 from bot.conversation.render import Reply
+from bot.nlu.language import conversation_language
 from bot.storage.conversations import save_assessment
 from bot.triage import TriageResult, why_we_ask
 from bot.triage.questions import EXPLANATIONS
@@ -51,6 +53,15 @@ def state_of(tracker: Tracker) -> InterviewState:
     return InterviewState.from_slots(tracker.get_slot)
 
 
+def language_now(tracker: Tracker) -> Tuple[str, List[EventType]]:
+    """The conversation's language after the latest message, and the slot event when it
+    changed (or was never set): asked for, detected, or the channel's hint (bot.nlu.language)."""
+    latest = tracker.latest_message
+    stored_language = tracker.get_slot("language")
+    language = conversation_language(stored_language, latest.get("text") or "", latest.get("metadata") or {})
+    return language, ([] if language == stored_language else [SlotSet("language", language)])
+
+
 def patient_message(tracker: Tracker) -> PatientMessage:
     latest = tracker.latest_message
     return PatientMessage.from_parse(latest.get("text") or "", latest_intent(tracker), latest.get("entities") or [])
@@ -70,10 +81,11 @@ class ActionInterview(Action):
         return "action_interview"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        before = state_of(tracker)
+        language, events = language_now(tracker)
+        before = replace(state_of(tracker), language=language)
         turn = take_turn(before, patient_message(tracker), clinic_for_conversation())
         utter(dispatcher, list(turn.replies), turn.state.language)
-        events: List[EventType] = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(before).items()]
+        events += [SlotSet(slot, value) for slot, value in turn.state.changed_slots(before).items()]
         if turn.result is not None:
             events += _result_slots(turn.result)
             if turn.state.consent is True:
@@ -106,10 +118,10 @@ class ActionInterruption(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent = latest_intent(tracker) or ""
-        state = state_of(tracker)
+        language, events = language_now(tracker)
+        state = replace(state_of(tracker), language=language)
         if not tracker.active_loop.get("name") and answers_the_interview(state, patient_message(tracker)):
             return [FollowupAction("action_interview")]  # an answer the classifier took for a question
-        language = state.language
         if intent in FAQ_KEYS:
             dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent], language), language=language)
         elif intent == "ask_why":
@@ -124,5 +136,5 @@ class ActionInterruption(Action):
         else:
             dispatcher.utter_message(response=RESPONSES.get(intent, "utter_out_of_scope"), language=language)
         if not tracker.active_loop.get("name") and state.open_question:
-            utter(dispatcher, reask(state, clinic_for_conversation()), state.language)
-        return []
+            utter(dispatcher, reask(state, clinic_for_conversation()), language)
+        return events

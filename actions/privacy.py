@@ -35,7 +35,8 @@ class ActionStartOver(Action):
         turn = opening(clinic_for_conversation(), InterviewState.from_slots(tracker.get_slot).language)
         utter(dispatcher, list(turn.replies), turn.state.language)
         fresh = [SlotSet(slot, value) for slot, value in turn.state.changed_slots(InterviewState()).items()]
-        return [ActiveLoop(None), AllSlotsReset(), *fresh]
+        kept = [SlotSet("language", tracker.get_slot("language"))]  # starting over keeps the language
+        return [ActiveLoop(None), AllSlotsReset(), *fresh, *kept]
 
 
 class ActionForgetMe(Action):

@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -46,9 +46,9 @@ class RasaStack:
     web_port: int
     tmp: Path
 
-    def say(self, sender_id: str, text: str) -> List[Dict[str, Any]]:
-        """Send one message through the REST channel (with the token); the bot's replies."""
-        return rasa_rest.say(self.rasa_url, self.token, sender_id, text)
+    def say(self, sender_id: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Send one message (with the channel's metadata, if any) through the REST channel, with the token."""
+        return rasa_rest.say(self.rasa_url, self.token, sender_id, text, metadata=metadata)
 
     def tracker(self, sender_id: str) -> Dict[str, Any]:
         return rasa_rest.tracker(self.rasa_url, self.token, sender_id)

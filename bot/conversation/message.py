@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 
 from bot.nlu.odd_input import has_no_words, too_long
 from bot.nlu.facts import read_facts
+from bot.nlu.spanish import gloss
 from bot.nlu.typos import fix_typos
 from bot.triage import InvalidAnswers, validate_answers
 
@@ -85,5 +86,6 @@ class PatientMessage:
 
     @cached_property
     def words(self) -> str:
-        """The text to read for facts and answers, common misspellings corrected; empty for buttons."""
-        return "" if self.is_button else fix_typos(self.text.strip())
+        """The text to read for facts and answers, common misspellings corrected, Spanish glossed
+        into the readers' English (bot.nlu.spanish); empty for buttons."""
+        return "" if self.is_button else fix_typos(gloss(self.text.strip()))

@@ -37,7 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.entities import ENTITY_TYPES, EntityExtractor, default_extractor
 from bot.nlu.odd_input import NO_WORDS, TOO_LONG, odd_input_intent
-from bot.nlu.redflags import RedFlagDetector, default_detector
+from bot.nlu.redflags import RedFlagDetectors, default_detector
 
 RED_FLAG_INTENT = "report_red_flag"
 RED_FLAG_ENTITY = "red_flag"
@@ -66,7 +66,7 @@ class ClinicalRulesExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config, default_extractor(), default_detector())
 
     def __init__(
-        self, config: Dict[Text, Any], extractor: EntityExtractor, detector: RedFlagDetector
+        self, config: Dict[Text, Any], extractor: EntityExtractor, detector: RedFlagDetectors
     ) -> None:
         entity_types = list(config.get("entity_types", ENTITY_TYPES))
         unknown = set(entity_types) - set(ENTITY_TYPES)

@@ -8,7 +8,7 @@ alarm matter; the labelled set makes every pattern change measurable.
 The data file is an argument, never a default: product code does not read tests/.
 Scores are micro-averaged over flags: each (sentence, flag) pair is one decision.
 Reported flags and denied flags ("no fever", the optional `denied` label) are scored
-separately; `--batch` scores only the sentences of one batch (e.g. a held-out one).
+separately, and per language (the optional `lang` label, default "en"); `--batch` scores only the sentences of one batch (e.g. a held-out one).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -32,6 +32,7 @@ class LabelledSentence:
     group: str = ""
     denied: Optional[frozenset] = None  # None: denials not labelled, not scored
     batch: str = ""
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ def load_sentences(path: Path) -> List[LabelledSentence]:
         if unknown:
             raise ValueError(f"unknown flag ids {sorted(unknown)} for {row['text']!r}")
         sentences.append(
-            LabelledSentence(row["text"], flags, row.get("group", ""), denied, row.get("batch", ""))
+            LabelledSentence(
+                row["text"], flags, row.get("group", ""), denied, row.get("batch", ""), row.get("lang", "en")
+            )
         )
     return sentences
 
@@ -142,8 +145,24 @@ def evaluate(
     return Report([Outcome(s, frozenset(detect(s.text)), frozenset(deny(s.text))) for s in sentences])
 
 
+def by_language(report: Report) -> Dict[str, Report]:
+    """The report split by the sentences' language, so each language is scored alone."""
+    split: Dict[str, Report] = {}
+    for outcome in report.outcomes:
+        split.setdefault(outcome.sentence.lang, Report()).outcomes.append(outcome)
+    return split
+
+
+def _score_line(report: Report) -> str:
+    return (
+        f"precision: {report.precision:.3f}  recall: {report.recall:.3f}  F1: {report.f1:.3f}"
+        f"  denials precision: {report.denial_precision:.3f}  recall: {report.denial_recall:.3f}"
+    )
+
+
 def format_report(report: Report) -> str:
-    """A plain-text summary with one line per wrong sentence."""
+    """A plain-text summary, a score line per language, and one line per wrong sentence."""
+    languages = by_language(report)
     lines = [
         f"sentences: {len(report.outcomes)}  expected flags: "
         f"{report.true_positives + report.false_negatives}",
@@ -152,6 +171,10 @@ def format_report(report: Report) -> str:
         f"  false negatives: {report.false_negatives}",
         f"denials (labelled sentences): precision: {report.denial_precision:.3f}  recall: {report.denial_recall:.3f}",
     ]
+    if len(languages) > 1:
+        lines += [
+            f"  {lang} ({len(part.outcomes)} sentences): {_score_line(part)}" for lang, part in sorted(languages.items())
+        ]
     for outcome in report.errors:
         parts = []
         for words, flags in [
@@ -162,7 +185,7 @@ def format_report(report: Report) -> str:
         ]:
             if flags:
                 parts.append(f"{words} " + ", ".join(sorted(flags)))
-        lines.append(f"  [{outcome.sentence.group}] {outcome.sentence.text!r}: {'; '.join(parts)}")
+        lines.append(f"  [{outcome.sentence.lang} {outcome.sentence.group}] {outcome.sentence.text!r}: {'; '.join(parts)}")
     return "\n".join(lines)
 
 

@@ -27,6 +27,12 @@ def blank_english() -> Language:
     return new_pipeline()
 
 
+@lru_cache(maxsize=1)
+def blank_spanish() -> Language:
+    """One shared blank Spanish tokenizer per process, for the Spanish pattern files."""
+    return spacy.blank("es")
+
+
 def new_pipeline() -> Language:
     """A fresh blank English pipeline with the project's name in its meta."""
     nlp = spacy.blank(LANGUAGE)

@@ -28,6 +28,13 @@ Denials ("no numbness", "I don't have a fever") are reported by `denied_red_flag
 the interview can note "you said no" on a checklist item; a denial never answers it.
 Matching is case-blind: the text is lower-cased before tokenizing, because the
 tokenizer splits "don't"/"dont" but not "DONT", and negation depends on that split.
+It is accent-blind too ("caí" is "cai", "año" is "ano"): patients often type Spanish
+without accents, so the Spanish patterns are written without them.
+
+Spanish: `redflag_patterns_es.yml` holds the same 19 flags in Spanish, with Spanish
+negation ("no tengo fiebre", "sin entumecimiento"), on a blank Spanish tokenizer. The
+project's detector runs both files on every message whatever the conversation's
+language, so a Spanish red flag is caught before the language is known.
 """
 from __future__ import annotations
 
@@ -36,17 +43,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
+import unicodedata
+
 import yaml
 from spacy.language import Language
 
 from bot.nlu.context import HISTORICAL, NEGATED, STALE, ContextRules
 from bot.nlu.patterns import Match, PatternMatcher, compile_patterns
-from bot.nlu.pipeline import blank_english
+from bot.nlu.pipeline import blank_english, blank_spanish
 from bot.triage.model import MODEL
 
 # The triage model's red-flag answer keys, so the detector cannot drift from the model.
 RED_FLAG_IDS = tuple(key for key, spec in MODEL.keys.items() if key.startswith("rf_") and not spec.retired)
 PATTERN_FILE = Path(__file__).with_name("redflag_patterns.yml")
+SPANISH_PATTERN_FILE = Path(__file__).with_name("redflag_patterns_es.yml")
 _HELPER = "helper:"
 _DENIAL = "deny:"
 _FLAG_KEYS = {"patterns", "exclude", "requires", "history_ok", "recent_only", "denials"}
@@ -142,8 +152,44 @@ class RedFlagDetector:
 
 
 def _case_folded(text: str) -> str:
-    """Lower-case `text` without changing its length, so character offsets still hold."""
-    return "".join(lower if len(lower := char.lower()) == 1 else char for char in text)
+    """Lower-case `text` and drop accents without changing its length, so character
+    offsets still hold."""
+    return "".join(_folded_char(char) for char in text)
+
+
+def _folded_char(char: str) -> str:
+    lower = char.lower()
+    if len(lower) != 1:
+        return char
+    base = unicodedata.normalize("NFD", lower)[0]
+    return base if base.isascii() else lower
+
+
+class RedFlagDetectors:
+    """Several detectors (one per language) run together: their mentions, merged.
+
+    A word both languages share ("cancer", "incontinencia") can be read by one detector
+    that does not know the other language's context words: in "mi madre tiene cáncer"
+    the English patterns see "cancer" affirmed, the Spanish ones see it said of the
+    mother. So a positive mention is dropped where another detector qualified the same
+    flag at the same place (negated, someone else's, hypothetical, past).
+    """
+
+    def __init__(self, detectors: List[RedFlagDetector]) -> None:
+        self._detectors = list(detectors)
+
+    def detect(self, text: str) -> List[RedFlagMention]:
+        """Every detector's mentions in `text`, sorted by place."""
+        found = [detector.detect(text) for detector in self._detectors]
+        merged = []
+        for index, mentions in enumerate(found):
+            others = [m for other, ms in enumerate(found) if other != index for m in ms if not m.positive]
+            merged += [m for m in mentions if not (m.positive and any(_same_place(m, o) for o in others))]
+        return sorted(merged, key=lambda m: (m.start, m.flag))
+
+
+def _same_place(one: RedFlagMention, other: RedFlagMention) -> bool:
+    return one.flag == other.flag and one.start < other.end and other.start < one.end
 
 
 def _validated_flags(spec: Mapping[str, Any]) -> Dict[str, Mapping[str, Any]]:
@@ -196,9 +242,12 @@ def _mention(text: str, doc: Any, match: Match, qualifiers: List[str]) -> RedFla
 
 
 @lru_cache(maxsize=1)
-def default_detector() -> RedFlagDetector:
-    """The project's detector, built once per process from redflag_patterns.yml."""
-    return RedFlagDetector.from_file()
+def default_detector() -> RedFlagDetectors:
+    """The project's detector, built once per process: the English and the Spanish
+    patterns, both run on every message."""
+    return RedFlagDetectors(
+        [RedFlagDetector.from_file(), RedFlagDetector.from_file(SPANISH_PATTERN_FILE, blank_spanish())]
+    )
 
 
 def detect_red_flags(text: str) -> List[RedFlagMention]:

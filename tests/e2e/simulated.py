@@ -23,6 +23,7 @@ import yaml
 from bot.triage import MODEL, Question, assess, next_question
 
 PATIENTS_FILE = Path(__file__).with_name("patients.yml")
+SPANISH_PATIENTS_FILE = Path(__file__).with_name("patients_es.yml")
 MAX_TURNS = 40
 RED_FLAG_DISPOSITIONS = frozenset({"emergency", "urgent"})
 CHECKLIST_ITEMS = frozenset(item.key for q in MODEL.questions if q.kind == "multi" for item in q.items)
@@ -222,6 +223,19 @@ def converse(stack: Any, patient: PatientScript, sender: Optional[str] = None) -
             raise ConversationFailed(f"the bot asks '{pending}' (time {asked_times[pending]}), which the script "
                                      f"does not answer ({where}):\n{talk.tail()}")
         text = reply
+
+
+def served(stack: Any, patient: PatientScript) -> Conversation:
+    """Converse, and check what every simulated patient is owed: the expected disposition, no
+    question the first message answered, red-flag advice in reply to the message that said it."""
+    talk = converse(stack, patient)
+    assert talk.disposition == patient.expect, talk.tail()
+    repeated = sorted(set(patient.never_asked) & set(talk.pending_seen))
+    assert not repeated, f"asked {repeated}, which the first message answered:\n{talk.tail()}"
+    if patient.red_flag_at is not None:
+        assert talk.red_flag_same_turn, (f"red flag mentioned in message {talk.red_flag_turn}, advice after message "
+                                         f"{talk.to_result}:\n{talk.tail()}")
+    return talk
 
 
 def _say(stack: Any, talk: Conversation, text: str) -> None:

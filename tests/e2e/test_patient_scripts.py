@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Optional
 import pytest
 
 from bot.triage import DISPOSITIONS, MODEL, assess, validate_answers
-from tests.e2e.simulated import (BOOKING_SLOTS, MAX_TURNS, QUESTION_IDS, RED_FLAG_DISPOSITIONS, STEPS,
+from tests.e2e.simulated import (BOOKING_SLOTS, MAX_TURNS, QUESTION_IDS, RED_FLAG_DISPOSITIONS, SPANISH_PATIENTS_FILE, STEPS,
                                  ConversationFailed, PatientScript, converse, engine_walk, load_patients)
 
-PATIENTS = load_patients()
+PATIENTS = load_patients() + load_patients(SPANISH_PATIENTS_FILE)
 BY_ID = {p.id: p for p in PATIENTS}
 CHECKLISTS = {q.id for q in MODEL.questions if q.kind == "multi"}
 

@@ -103,9 +103,10 @@ def test_unknown_flag_ids_in_the_set_fail_loudly(tmp_path):
 
 
 def test_detection_stays_fast(sentences):
-    """The detector runs on every message: under 5 ms a typical (labelled-set) message."""
+    """The detector runs on every message: under 8 ms a typical (labelled-set) message,
+    both languages' patterns included (about 3 ms each on the busy shared machine)."""
     detect_red_flags("warm up")  # builds the matchers once
     start = time.perf_counter()
     for sentence in sentences:
         detect_red_flags(sentence.text)
-    assert (time.perf_counter() - start) / len(sentences) < 0.005
+    assert (time.perf_counter() - start) / len(sentences) < 0.008

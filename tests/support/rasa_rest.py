@@ -2,20 +2,24 @@
 both with the Rasa API token (bot/channels/rest.py refuses requests without it)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import requests
 
 
-def post_message(rasa_url: str, token: str, sender: str, text: str, timeout: float = 60) -> requests.Response:
-    """POST one message to the REST channel with the token as a Bearer header (status not checked)."""
-    return requests.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+def post_message(rasa_url: str, token: str, sender: str, text: str, timeout: float = 60,
+                 metadata: Optional[Dict[str, Any]] = None) -> requests.Response:
+    """POST one message (and its metadata, if any) to the REST channel with the token as a Bearer
+    header (status not checked)."""
+    body: Dict[str, Any] = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+    return requests.post(f"{rasa_url}/webhooks/rest/webhook", json=body,
                          headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
 
 
-def say(rasa_url: str, token: str, sender: str, text: str, timeout: float = 60) -> List[Dict[str, Any]]:
+def say(rasa_url: str, token: str, sender: str, text: str, timeout: float = 60,
+        metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
     """The bot's replies to one message."""
-    response = post_message(rasa_url, token, sender, text, timeout)
+    response = post_message(rasa_url, token, sender, text, timeout, metadata)
     response.raise_for_status()
     return response.json()
 

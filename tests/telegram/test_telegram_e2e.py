@@ -147,3 +147,18 @@ def test_a_conversation_continues_after_rasa_restarts(rasa_stack: Any, stack_api
     greeting_texts = {message.params["text"] for message in greeting}
     assert not greeting_texts & {message.params["text"] for message in replies}
     assert rasa_stack.slot(telegram_sender(patient.chat_id), "consent") is True
+
+
+def test_the_telegram_apps_language_sets_the_conversations_language(rasa_stack: Any, stack_api: FakeBotApi) -> None:
+    """Telegram's `language_code` reaches Rasa as message metadata `language` (bot/nlu/language.py)."""
+    send = webhook_sender(rasa_stack)
+
+    def in_spanish(update: Dict[str, Any]) -> None:
+        update["message"]["from"]["language_code"] = "es-MX"
+        send(update)
+
+    patient = Patient(stack_api, 5_000_015, in_spanish)
+    patient.say("/start")
+    assert rasa_stack.slot(telegram_sender(patient.chat_id), "language") == "es"
+    patient.say("English please")
+    assert rasa_stack.slot(telegram_sender(patient.chat_id), "language") == "en"

@@ -271,3 +271,13 @@ def test_self_checked_appointment_data_is_left_to_its_own_handler(host: ChannelH
     fake_api.wait_for_calls("sendMessage", 3, chat_id=CHAT)
     assert EXPIRED_BUTTON not in [call.params.get("text") for call in fake_api.calls_of("answerCallbackQuery")]
     assert [text for _, text, _ in host.agent.received] == ["/greet", "hello"]
+
+
+def test_the_users_telegram_language_goes_to_rasa_as_metadata(host: ChannelHost, fake_api: FakeBotApi) -> None:
+    """Telegram's `language_code` is the conversation's first hint of its language (bot/nlu/language.py)."""
+    update = fake_api.message_update(CHAT, "hola")
+    update["message"]["from"]["language_code"] = "es"
+    assert post(host, update).status_code == 200
+    fake_api.wait_for_calls("sendMessage", 1, chat_id=CHAT)
+    assert host.agent.received[-1] == (str(CHAT), "hola", "telegram")
+    assert host.agent.metadata[-1] == {"language": "es"}

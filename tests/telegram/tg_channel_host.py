@@ -89,6 +89,7 @@ class ScriptedAgent:
 
     def __init__(self) -> None:
         self.received: List[Tuple[str, str, Optional[str]]] = []
+        self.metadata: List[Optional[Dict[str, Any]]] = []
         self.ready = True
 
     def is_ready(self) -> bool:
@@ -96,6 +97,7 @@ class ScriptedAgent:
 
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append((message.sender_id, message.text, message.input_channel))
+        self.metadata.append(message.metadata)
         if message.text == "boom":
             raise RuntimeError("scripted failure")
         for reply in SCRIPT.get(message.text, [{"text": "Noted."}]):

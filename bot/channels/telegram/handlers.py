@@ -43,8 +43,10 @@ from bot.wording import ENGLISH, SPANISH, language_or_default, say
 
 logger = logging.getLogger(__name__)
 
-Deliver = Callable[[str, str], Awaitable[None]]
-"""Hand (chat id, text or payload) to Rasa; its replies go out through TelegramOutput."""
+Deliver = Callable[[str, str, Optional[str]], Awaitable[None]]
+"""Hand (chat id, text or payload, the user's Telegram `language_code` or None) to Rasa;
+its replies go out through TelegramOutput. Rasa gets the code as message metadata
+`language`, the conversation's first hint of its language (bot/nlu/language.py)."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ class TelegramHandlers:
             return
         async with self.output.typing(chat_id):
             try:
-                await self.deliver(chat_id, text)
+                await self.deliver(chat_id, text, language)
             except Exception as error:  # noqa: BLE001 - the patient must hear back whatever broke
                 logger.error("telegram chat %s: Rasa did not handle the message: %s", chat_id, type(error).__name__)
                 await self.output.send_text_message(chat_id, say("telegram_apology", language))

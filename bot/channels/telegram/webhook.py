@@ -126,8 +126,11 @@ class TelegramInput(InputChannel):
                 await self.application.start()
                 logger.info("telegram: bot @%s ready for webhook updates", self.application.bot.username)
 
-    async def _deliver(self, chat_id: str, text: str) -> None:
-        await self._on_new_message(UserMessage(text, self.output, telegram_sender(chat_id), input_channel=self.name()))
+    async def _deliver(self, chat_id: str, text: str, language: Optional[str] = None) -> None:
+        metadata = {"language": language} if language else None
+        await self._on_new_message(
+            UserMessage(text, self.output, telegram_sender(chat_id), input_channel=self.name(), metadata=metadata)
+        )
 
 
 def _parse_update(request: Request, application: Application) -> Optional[Update]:
