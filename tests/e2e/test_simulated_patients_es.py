@@ -12,7 +12,7 @@ from typing import Dict
 import pytest
 
 from tests.e2e.simulated import SPANISH_PATIENTS_FILE, Conversation, PatientScript, load_patients, served
-from tests.support.language import looks_english
+from tests.support.spanish import english_in
 
 pytestmark = pytest.mark.e2e
 
@@ -42,10 +42,9 @@ def test_the_spanish_patients_cover_the_issue() -> None:
     assert SWITCHES.keys() <= {p.id for p in PATIENTS}
 
 
-@pytest.mark.xfail(strict=True, reason="Spanish wording: es-wording branch")
 def test_no_reply_in_a_spanish_conversation_is_english(rasa_stack) -> None:
     """Every reply of every conversation that stays Spanish (those of the test above, else three)."""
     talks = TALKS or {p.id: served(rasa_stack, p) for p in PATIENTS[:3]}  # when run alone
     spanish = [talk for patient_id, talk in talks.items() if patient_id not in SWITCHES]
-    english = [(talk.patient.id, text) for talk in spanish for text in bot_replies(talk) if looks_english(text)]
+    english = [(talk.patient.id, text) for talk in spanish for text in bot_replies(talk) if english_in(text)]
     assert english == []

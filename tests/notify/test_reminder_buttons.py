@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Optional
 
 import pytest
 from telegram import Update
@@ -56,7 +57,7 @@ class Channel:
         self.application = webhook_application(settings)
         output = TelegramOutput(self.application.bot, CallbackDataStore(settings.callback_db))
 
-        async def deliver(chat_id: str, text: str) -> None:
+        async def deliver(chat_id: str, text: str, language: Optional[str] = None) -> None:
             self.to_rasa.append((chat_id, text))
 
         TelegramHandlers(output, deliver, "reply").register(self.application)

@@ -60,7 +60,7 @@ def test_api_bookings_range_excludes_other_days_and_rejects_bad_dates(site):
 def test_api_assessment_has_answers_and_result(site):
     answer = requests.get(f"{site.url}/api/assessments/{site.ids['assessment']}", headers=AUTH, timeout=10)
     body = answer.json()
-    assert (body["answers"], body["result"], body["disposition"]) == (ANSWERS, RESULT, "gait_analysis")
+    assert (body["answers"], body["result"], body["disposition"]) == (ANSWERS, {**RESULT, "language": "es"}, "gait_analysis")
     assert "conversation_id" not in body
     missing = requests.get(f"{site.url}/api/assessments/999999", headers=AUTH, timeout=10)
     assert missing.status_code == 404 and missing.json() == {"error": "No such assessment."}

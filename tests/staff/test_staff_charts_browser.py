@@ -50,7 +50,7 @@ def _seed_findings(factory, clinic) -> None:
             save_assessment(session, conversation, "rest", {"flat_feet": posture == "overpronation"},
                             {"disposition": "gait_analysis", "likelihood": likelihood, "score": 50})
             slot = available_slots(session, "midtown", NOW, limit=1)[0]
-            booking = book_slot(session, slot.id, "Cal Patient", "2125550100", None, "rest", conversation, now=NOW,
+            booking = book_slot(session, slot.id, "Cal Patient", f"21255502{n:02d}", None, "rest", conversation, now=NOW,
                                 clinic=clinic)
             record_finding(session, booking.id, fpi_left=6 if posture == "overpronation" else 2, fpi_right=3,
                            foot_posture=posture, orthotics=orthotics, note="")

@@ -279,5 +279,5 @@ def test_the_users_telegram_language_goes_to_rasa_as_metadata(host: ChannelHost,
     update["message"]["from"]["language_code"] = "es"
     assert post(host, update).status_code == 200
     fake_api.wait_for_calls("sendMessage", 1, chat_id=CHAT)
-    assert host.agent.received[-1] == (str(CHAT), "hola", "telegram")
+    assert host.agent.received[-1] == (SENDER, "hola", "telegram")
     assert host.agent.metadata[-1] == {"language": "es"}
