@@ -8,9 +8,12 @@ wrapper raises instead, and the message handler answers the patient with
 action that cannot run (action server down, or answering with an error) gets
 the same honesty: an apology with the clinic's phone instead of silence.
 
-Rasa offers no hook for either, so `install()` replaces three of its names
-(the FailSafe wrapper the agent builds, `MessageProcessor.handle_message` and
-`RemoteAction.run`); it must run in the Rasa process before the agent loads,
+A turn whose conversation lock cannot be had (the Redis lock store is down) is
+answered the same way at once, instead of Rasa's empty reply.
+
+Rasa offers no hook for any of these, so `install()` replaces four of its names
+(the FailSafe wrapper the agent builds, `MessageProcessor.handle_message`,
+`RemoteAction.run` and `Agent.handle_message`); it must run in the Rasa process before the agent loads,
 which our tracker store guarantees (bot.tracker_store calls it).
 """
 from __future__ import annotations
@@ -20,8 +23,10 @@ import logging
 from typing import Any, Awaitable, Callable, List, NoReturn, Optional
 
 import rasa.core.agent
+from rasa.core.agent import Agent
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import BotUttered, Event
@@ -68,10 +73,34 @@ def answering_store_failures(
             logger.error("Turn of conversation %s failed (%s); the patient was told",
                          message.sender_id, type(error).__name__)
             phrase = "step_failed"
-        await message.output_channel.send_text_message(message.sender_id, apology(phrase))
-        if isinstance(message.output_channel, CollectingOutputChannel):
-            return message.output_channel.messages
-        return None
+        return await tell(message, phrase)
+
+    return handle
+
+
+async def tell(message: UserMessage, phrase: str) -> Optional[List[Any]]:
+    """Send the apology to the patient; a collecting channel (REST) gets it as the turn's replies."""
+    await message.output_channel.send_text_message(message.sender_id, apology(phrase))
+    if isinstance(message.output_channel, CollectingOutputChannel):
+        return message.output_channel.messages
+    return None
+
+
+def answering_lock_failures(
+    handle_message: Callable[[Agent, UserMessage], Awaitable[Optional[List[Any]]]],
+) -> Callable[[Agent, UserMessage], Awaitable[Optional[List[Any]]]]:
+    """Agent.handle_message that tells the patient when the conversation's lock could not be had
+    (the Redis lock store is down, or the turn waited past the lock's lifetime): the turn was
+    not taken in, so they hear that at once instead of an empty answer."""
+
+    @functools.wraps(handle_message)
+    async def handle(self: Agent, message: UserMessage) -> Optional[List[Any]]:
+        try:
+            return await handle_message(self, message)
+        except LockError:
+            logger.error("Turn of conversation %s not taken: its lock could not be had; the patient was told",
+                         message.sender_id)
+            return await tell(message, "store_unavailable")
 
     return handle
 
@@ -100,10 +129,11 @@ def apologising_for_actions(
 
 
 def install() -> None:
-    """Apply the three replacements once per process (see the module docstring)."""
+    """Apply the four replacements once per process (see the module docstring)."""
     if getattr(MessageProcessor.handle_message, "_answers_store_failures", False):
         return
     rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore  # type: ignore[misc]
     MessageProcessor.handle_message = answering_store_failures(MessageProcessor.handle_message)  # type: ignore
     MessageProcessor.handle_message._answers_store_failures = True  # type: ignore[attr-defined]
     RemoteAction.run = apologising_for_actions(RemoteAction.run)  # type: ignore[method-assign]
+    Agent.handle_message = answering_lock_failures(Agent.handle_message)  # type: ignore[method-assign]
