@@ -56,8 +56,13 @@ def main() -> int:
         print(f"\nCould not start: {error}", file=sys.stderr)
         return 1
     stack = Stack(rasa_services(env, MODEL_PATH) + extra_services(env), env)
+    return run_stack(stack, env, "Starting the action server, the Rasa server, the website and the staff pages...")
+
+
+def run_stack(stack: Stack, env: Dict[str, str], starting: str) -> int:
+    """Start the stack, say where to chat, watch it until Ctrl-C (or a death), then stop it all."""
     try:
-        print("Starting the action server, the Rasa server, the website and the staff pages...")
+        print(starting)
         started = time.monotonic()
         stack.start()
         print(ready_message(env, time.monotonic() - started))

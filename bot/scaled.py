@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from string import Template
 from typing import Dict, List
@@ -30,7 +29,7 @@ from sqlalchemy.engine import make_url
 from bot.db_check import DatabaseUnavailable, check_reachable, redacted
 from bot.launcher import LaunchError, Service, Stack, free_port, rasa_services
 from bot.paths import REPO_ROOT, VAR_DIR
-from bot.run import _interrupt, build_env, extra_services, ready_message
+from bot.run import _interrupt, build_env, extra_services, run_stack
 from bot.training import MODEL_PATH
 
 NGINX_TEMPLATE = REPO_ROOT / "deploy" / "nginx" / "scaled.conf.template"
@@ -169,24 +168,9 @@ def main() -> int:
     except (DatabaseUnavailable, LaunchError) as error:
         print(f"\nCould not start: {error}", file=sys.stderr)
         return 1
-    try:
-        print(f"Starting {env['ACTION_REPLICAS']} action servers, {env['REPLICAS']} Rasa replicas and nginx "
-              f"(conversations: {redacted(env['TRACKER_DB_URL'])}, locks: {redacted_redis(env['REDIS_URL'])})...")
-        started = time.monotonic()
-        stack.start()
-        print(ready_message(env, time.monotonic() - started))
-        while True:
-            stack.check_alive()
-            time.sleep(1)
-    except KeyboardInterrupt:
-        print("\nStopping...")
-    except LaunchError as error:
-        print(f"\nCould not run: {error}", file=sys.stderr)
-        return 1
-    finally:
-        stack.stop()
-    print("Stopped.")
-    return 0
+    return run_stack(stack, env, f"Starting {env['ACTION_REPLICAS']} action servers, {env['REPLICAS']} Rasa replicas "
+                     f"and nginx (conversations: {redacted(env['TRACKER_DB_URL'])}, "
+                     f"locks: {redacted_redis(env['REDIS_URL'])})...")
 
 
 COMPOSE_NGINX = REPO_ROOT / "deploy" / "nginx" / "compose.conf"
