@@ -61,7 +61,7 @@ class RasaStack:
         self.stack.restart("rasa")
 
 
-def _stack_env(tmp: Path) -> Dict[str, str]:
+def _stack_env(tmp: Path, overrides: Dict[str, str]) -> Dict[str, str]:
     telegram_port, web_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -81,15 +81,18 @@ def _stack_env(tmp: Path) -> Dict[str, str]:
         "WIDGET_ORIGINS": f"http://127.0.0.1:{web_port} http://localhost:{web_port}",
         "SENDER_MESSAGES_PER_MINUTE": str(TEST_MESSAGES_PER_MINUTE),
         "TICKET_LOCK_LIFETIME": "600",  # a flood queues that many messages for one sender behind Rasa's lock
+        **overrides,
     }
     return with_secrets(env, tmp / "var")  # the action server's token and the widget's key, in tmp
 
 
 @contextmanager
-def running_stack(tmp: Path) -> Iterator[RasaStack]:
-    """Train (if needed), start both servers with their stores in tmp, and stop them afterwards."""
+def running_stack(tmp: Path, env_overrides: Optional[Dict[str, str]] = None) -> Iterator[RasaStack]:
+    """Train (if needed), start both servers with their stores in tmp, and stop them afterwards.
+
+    env_overrides replaces variables of the stack's environment, e.g. the stores' URLs to run on PostgreSQL."""
     model = train(log=tmp / "train.log")
-    env = _stack_env(tmp)
+    env = _stack_env(tmp, env_overrides or {})
     subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True)
     stack = Stack(rasa_services(env, model, run_dir=tmp), env, log_dir=tmp / "log")
     stack.start(progress=lambda line: None)

@@ -9,8 +9,6 @@ PostgreSQL's initdb/pg_ctl cannot be had. Each test is bounded (pytest-timeout).
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -27,8 +25,8 @@ from bot.launcher import LaunchError, Service, Stack, free_port
 from bot.scaled import nginx_binary
 from tests.e2e.simulated import converse, load_patients
 from tests.scale.stack import ScaledStack, scaled_stack, user_texts
+from tests.support.own_postgres import OwnPostgres, missing as postgres_missing
 
-PG_BIN = Path("/usr/local/bin")
 # func_only: the module's stack start-up (bounded by Stack.start) is not counted against each test.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120, func_only=True)]
 
@@ -40,38 +38,7 @@ def _missing() -> str:
         return str(error)
     if not shutil.which("redis-server"):
         return "redis-server is not installed (apt-get install redis-server)"
-    if not (PG_BIN / "initdb").exists() or not (PG_BIN / "pg_ctl").exists() or not shutil.which("runuser"):
-        return f"PostgreSQL's initdb and pg_ctl are not in {PG_BIN} (or runuser is missing)"
-    return ""
-
-
-class OwnPostgres:
-    """A PostgreSQL cluster of our own: initdb in a temporary folder, trust auth, loopback, free port."""
-
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="scale-pg-", dir="/tmp"))
-        self.port = free_port()
-        shutil.chown(self.dir, "postgres", "postgres")
-        self._as_postgres([str(PG_BIN / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "--auth=trust",
-                           "-E", "UTF8"])
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _as_postgres(self, argv: List[str]) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=90)
-
-    def start(self) -> None:
-        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-l", str(self.dir / "log"), "-w",
-                           "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1", "start"])
-
-    def stop(self) -> None:
-        self._as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"])
-
-    def remove(self) -> None:
-        try:
-            self.stop()
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+    return postgres_missing()
 
 
 class OwnRedis:

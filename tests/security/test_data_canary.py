@@ -8,10 +8,14 @@ a database that is down (no "Done"). Each time the patient
 gets a reply saying what happened (with the clinic's phone); afterwards no log
 file contains the word.
 
-The databases are the stack's SQLite files, made unavailable by moving them
-away and putting a directory in their place (every connection opens the path
-anew, SQLAlchemy 1.4's NullPool for SQLite files): the same "unable to open"
-error a stopped server gives, without harming anyone else's database.
+Run twice, once per backend. On SQLite the databases are the stack's files,
+made unavailable by moving them away and putting a directory in their place
+(every connection opens the path anew, SQLAlchemy 1.4's NullPool for SQLite
+files): the same "unable to open" error a stopped server gives. On PostgreSQL
+the tracker store and the clinic database each live on a private server of
+their own (tests/support/own_postgres.py), stopped and started again: two
+servers, so that the clinic database can be down while the conversation store
+is up, as in the SQLite run. Neither harms anyone else's database.
 """
 from __future__ import annotations
 
@@ -19,28 +23,71 @@ import os
 import shutil
 import signal
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 import pytest
 import requests
 
 from bot.clinic import default_clinic
+from bot.storage.testing import BACKENDS
 from tests.conftest import RasaStack, running_stack
 from tests.e2e.patient import KNEE_WITH_FOOT_SIGNS, Patient, buttons, texts
 from tests.security.data_fixtures import canary_word, files_containing, logs_under, reply_texts, rest_say
+from tests.support.own_postgres import OwnPostgres, missing as postgres_missing
 
 pytestmark = pytest.mark.e2e
 
 PHONE = default_clinic().phone
 
 
+STORES = ("DATABASE_URL", "TRACKER_DB_URL")  # the clinic database and the conversation store
+
+
+@dataclass
+class FaultyStack:
+    """The stack, and how to make one of its stores (named by its env variable) unavailable for a block."""
+
+    stack: RasaStack
+    down: Callable[[str], ContextManager[None]]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def faulty(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultyStack]:
+    """A stack of this module's own, on SQLite files or on private PostgreSQL servers, that may be broken."""
+    tmp = tmp_path_factory.mktemp(f"canary-{request.param}")
+    if request.param == "sqlite":
+        with running_stack(tmp) as stack:
+            yield FaultyStack(stack, lambda key: unavailable(stack.env[key]))
+        return
+    if postgres_missing():
+        pytest.skip(postgres_missing())
+    with ExitStack() as cleanup:
+        servers = {}
+        for key in STORES:
+            servers[key] = OwnPostgres()
+            cleanup.callback(servers[key].remove)
+            servers[key].start()
+        with running_stack(tmp, {key: server.url for key, server in servers.items()}) as stack:
+            yield FaultyStack(stack, lambda key: stopped(servers[key]))
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaStack]:
-    """A stack of this module's own: its services are killed and its databases taken away."""
-    with running_stack(tmp_path_factory.mktemp("canary")) as stack:
-        yield stack
+def stack(faulty: FaultyStack) -> RasaStack:
+    """The faulty stack itself, for tests that break nothing."""
+    return faulty.stack
+
+
+@contextmanager
+def stopped(server: OwnPostgres) -> Iterator[None]:
+    """The private PostgreSQL server is down until the block ends."""
+    server.stop()
+    try:
+        yield
+    finally:
+        server.start()
 
 
 @contextmanager
@@ -72,7 +119,8 @@ def kill(stack: RasaStack, name: str) -> None:
     service.process.wait(timeout=10)
 
 
-def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
+def test_failures_are_told_and_the_word_stays_out_of_the_logs(faulty: FaultyStack):
+    stack, down = faulty.stack, faulty.down
     canary = canary_word()
     patient = Patient(stack, f"canary-{uuid.uuid4().hex[:10]}", KNEE_WITH_FOOT_SIGNS)
     patient.start()
@@ -85,12 +133,12 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
     assert canary in summary, patient.last_lines()
     say = lambda message: rest_say(stack.rasa_url, stack.token, patient.sender, message)  # noqa: E731
 
-    with unavailable(stack.env["DATABASE_URL"]):  # the clinic database stops as the patient confirms
+    with down("DATABASE_URL"):  # the clinic database stops as the patient confirms
         told = reply_texts(say("/affirm"))
     assert "nothing was booked" in told and PHONE in told, told
     assert "You're booked" not in told
 
-    with unavailable(stack.env["DATABASE_URL"]), unavailable(stack.env["TRACKER_DB_URL"]):
+    with down("DATABASE_URL"), down("TRACKER_DB_URL"):
         told = reply_texts(say(f"my name is Jane {canary}"))
     assert "can't save our conversation right now" in told and PHONE in told, told
 
@@ -112,7 +160,7 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(stack: RasaStack):
     told = reply_texts(say("are you still there?"))  # the conversation carries on once all is back
     assert told and "something went wrong" not in told and "can't save" not in told, told
 
-    with unavailable(stack.env["DATABASE_URL"]):  # "delete my data" while the clinic database is down
+    with down("DATABASE_URL"):  # "delete my data" while the clinic database is down
         asked = reply_texts(say("please delete my data"))
         told = reply_texts(say("/affirm"))
     assert "nothing was changed" in told and PHONE in told, (asked, told)
