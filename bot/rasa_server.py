@@ -44,8 +44,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
 
     configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(logging.INFO)  # as `rasa run` does; unconfigured, structlog prints every debug event
     from bot import log_privacy, rasa_failures
 
     log_privacy.install()  # after Rasa's logging set-up, before anything can log a message
