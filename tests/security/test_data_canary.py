@@ -171,8 +171,6 @@ def test_failures_are_told_and_the_word_stays_out_of_the_logs(faulty: FaultyStac
     assert not leaked, f"the canary word is in {leaked}"
 
 
-@pytest.mark.xfail(strict=True, reason="Rasa's REST channel answers a non-text message with 200 and no reply; "
-                   "the access-control REST channel (sec-access) is to refuse it with a 400")
 def test_a_message_that_is_not_text_is_refused_with_a_reason(stack: RasaStack):
     response = rest_say(stack.rasa_url, stack.token, f"odd-{uuid.uuid4().hex[:10]}", {"text": "hello"})
     assert response.status_code == 400, (response.status_code, response.text)
