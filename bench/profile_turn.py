@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import functools
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.launcher import Stack, free_port, rasa_services, render_endpoints  # noqa: E402
 from bot.paths import REPO_ROOT  # noqa: E402
+from bot.security.secrets import with_secrets  # noqa: E402
 from bot.training import train  # noqa: E402
 from tests.e2e.simulated import converse, load_patients  # noqa: E402
 
@@ -105,10 +105,11 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="profile-turn-"))
     model = train(log=tmp / "train.log")
-    env = {**os.environ, "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
-           "RASA_AUTH_TOKEN": secrets.token_urlsafe(8), "RASA_TELEMETRY_ENABLED": "false",
-           "TRACKER_DB_URL": args.tracker_db or f"sqlite:///{tmp / 'conversations.db'}",
-           "DATABASE_URL": f"sqlite:///{tmp / 'clinic.db'}", "VAR_DIR": str(tmp / "var")}
+    env = with_secrets({**os.environ, "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
+                        "RASA_TELEMETRY_ENABLED": "false",
+                        "TRACKER_DB_URL": args.tracker_db or f"sqlite:///{tmp / 'conversations.db'}",
+                        "DATABASE_URL": f"sqlite:///{tmp / 'clinic.db'}", "VAR_DIR": str(tmp / "var")},
+                       tmp / "var")
     subprocess.run([sys.executable, "-m", "bot.storage", "upgrade"], cwd=REPO_ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     actions = Stack([s for s in rasa_services(env, model, tmp) if s.name == "actions"], env, log_dir=tmp / "log")
@@ -122,6 +123,7 @@ def main() -> int:
         clock.install()
         loop = asyncio.new_event_loop()
         endpoints = AvailableEndpoints.read_endpoints(str(render_endpoints(env, tmp / "endpoints.yml")))
+        endpoints.action.token = env["ACTION_SERVER_TOKEN"]  # as bot.rasa_server does
         agent = loop.run_until_complete(load_agent(model_path=str(model), endpoints=endpoints))
         driver = InProcess(agent, loop)
         scripts = [p for p in load_patients() if not p.known_gap]

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from bot.db_check import DatabaseUnavailable, check_reachable
 from bot.launcher import LaunchError, Service, Stack, free_port
 from bot.scaled import check_redis, nginx_binary, prepare_stores, scaled_services
+from bot.security.secrets import with_secrets
 from bot.storage.testing import postgres_test_url
 from bot.training import train
 
@@ -106,16 +107,16 @@ def scaled_stack(tmp: Path, replicas: int = 2, action_replicas: Optional[int] = 
     model = train(log=tmp / "train.log")
     with temporary_postgres_databases(postgres_url or postgres_test_url(), ["conversations", "clinic"]) as urls:
         port = free_port()
-        env = {
+        env = with_secrets({
             **os.environ, "RASA_PORT": str(port), "ACTION_PORT": str(free_port()),
-            "RASA_AUTH_TOKEN": secrets.token_urlsafe(16), "RASA_TELEMETRY_ENABLED": "false",
+            "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2", "VAR_DIR": str(tmp / "var"),
             "TRACKER_DB_URL": urls["conversations"], "DATABASE_URL": urls["clinic"],
             "REDIS_URL": redis_url or os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS_URL),
             "TICKET_LOCK_LIFETIME": "15", "REPLICAS": str(replicas),
             "ACTION_REPLICAS": str(action_replicas or replicas),
             "WIDGET_ORIGINS": "http://127.0.0.1:8080", **(extra_env or {}),
-        }
+        }, tmp / "var")  # the API token, the action server's token and the widget's key, in tmp
         prepare_stores(env)
         stack = Stack(scaled_services(env, model, tmp / "run"), env, log_dir=tmp / "log")
         started = time.monotonic()

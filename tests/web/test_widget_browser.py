@@ -464,7 +464,7 @@ def test_a_spanish_conversation_switches_the_widgets_own_words_and_sets_lang(pag
     expect(reply).to_have_attribute("lang", "es")
     expect(reply).to_contain_text(SPANISH_REPLY)
     expect(page.locator(".panel")).to_have_attribute("lang", "es")
-    expect(page.locator(".text-button")).to_have_text("Empezar de nuevo")
+    expect(page.get_by_role("button", name="Empezar de nuevo")).to_be_visible()
     expect(page.locator("#chat-input")).to_have_attribute("placeholder", "Escriba su mensaje\u2026")
     expect(page.locator(".send")).to_have_attribute("aria-label", "Enviar mensaje")
     expect(page.locator(".icon-button")).to_have_attribute("aria-label", "Cerrar el chat")
