@@ -10,7 +10,8 @@ How it decides, per message (`conversation_language`):
 3. the text's own language when it is clear: short greetings and answers from a word
    table ("hola", "buenas", "sí, claro" / "hi", "yes please"), longer text from the
    language identifier below with a high confidence; ambiguous text ("ok", "no", "3",
-   "doctor") keeps the current language;
+   "doctor") keeps the current language, and so do fewer than SWITCH_WORDS words of
+   the other language (a Spanish patient's "yes" or "ok thanks");
 4. else the current language; for the first message, the channel's hint (Telegram's
    `language_code`, the web page's `lang`: message metadata `language`), else English.
 
@@ -53,6 +54,9 @@ _REQUESTS = {
     ),
 }
 """Explicit requests to switch, matched on lower-cased text without accents."""
+
+SWITCH_WORDS = 3
+"""A conversation already in one language switches only on this many words of the other (or a request)."""
 
 _WORDS = {
     ENGLISH: {
@@ -113,7 +117,10 @@ def conversation_language(current: Optional[str], text: str, metadata: Optional[
     text = text or ""
     if text.startswith("/"):
         return fallback
-    return requested_language(text) or detected_language(text) or fallback
+    detected = detected_language(text)
+    if current and detected != current and len(re.findall(r"[a-z']+", _folded(text))) < SWITCH_WORDS:
+        detected = None  # a lone "yes" or "ok" from a bilingual patient does not switch the conversation
+    return requested_language(text) or detected or fallback
 
 
 def _by_word_table(words: list) -> Optional[str]:

@@ -42,6 +42,14 @@ def test_ambiguous_text_and_buttons_keep_the_current_language():
     assert conversation_language("es", "doctor", {"language": "en"}) == "es"
 
 
+@pytest.mark.parametrize("text", ["yes", "ok thanks", "sí", "hola"])
+def test_a_word_or_two_of_the_other_language_does_not_switch_a_settled_conversation(text):
+    for current in ("en", "es"):
+        assert conversation_language(current, text) == current
+    assert conversation_language("es", "my knee hurts when I walk") == "en"  # three words and more do
+    assert conversation_language("en", "me duele la rodilla") == "es"
+
+
 def test_the_channels_hint_counts_only_until_the_conversation_has_a_language():
     assert conversation_language(None, "ok", {"language": "es-MX"}) == "es"
     assert conversation_language(None, "/greet", {"language": "es"}) == "es"
