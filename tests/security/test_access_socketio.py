@@ -4,6 +4,7 @@ data", and a flood. Each asserts the refusal and that the victim's tracker is un
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from typing import Any
 
@@ -55,6 +56,9 @@ def test_the_real_token_rejoins_its_own_session(rasa_stack: Any) -> None:
             assert await later.open(token) == token
             await later.say("thanks")
             await later.wait_for_bot(1)
+        deadline = time.monotonic() + 10  # the reply goes out before the turn's events are saved
+        while user_messages(rasa_stack, session_sender(token)) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
         assert user_messages(rasa_stack, session_sender(token)) == 2
 
     asyncio.run(rejoin())
