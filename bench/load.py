@@ -52,6 +52,7 @@ from bot.paths import REPO_ROOT  # noqa: E402
 from bot.training import model_is_current, train  # noqa: E402
 from tests.e2e.simulated import ConversationFailed, converse, load_patients  # noqa: E402
 from tests.scale.stack import ScaledStack, scaled_stack, unavailable_reason  # noqa: E402
+from tests.support import rasa_rest  # noqa: E402
 
 RASA = str(Path(sys.executable).parent / "rasa")
 
@@ -114,16 +115,10 @@ class Target:
     action_pids: List[int] = field(default_factory=list)
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", params={"token": self.token},
-                                 json={"sender": sender, "message": text}, timeout=120)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.say(self.url, self.token, sender, text, timeout=120)
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token},
-                                timeout=60)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.tracker(self.url, self.token, sender, timeout=60)
 
 
 def timed(call: Callable[[], Any]) -> float:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
-import requests
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -28,6 +27,7 @@ from bot.scaled import check_redis, nginx_binary, prepare_stores, scaled_service
 from bot.security.secrets import with_secrets
 from bot.storage.testing import postgres_test_url
 from bot.training import train
+from tests.support import rasa_rest
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 
@@ -53,16 +53,10 @@ class ScaledStack:
     token: str
 
     def say(self, sender: str, text: str, timeout: float = 60) -> List[Dict[str, Any]]:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", params={"token": self.token},
-                                 json={"sender": sender, "message": text}, timeout=timeout)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.say(self.url, self.token, sender, text, timeout=timeout)
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": self.token},
-                                timeout=30)
-        response.raise_for_status()
-        return response.json()
+        return rasa_rest.tracker(self.url, self.token, sender)
 
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
