@@ -17,11 +17,16 @@ def telegram_sender(chat_id: object) -> str:
     return f"{TELEGRAM_PREFIX}{chat_id}"
 
 
+def _after_prefix(sender_id: str, prefix: str) -> Optional[str]:
+    """What follows `prefix` in the sender id, else None (also for the bare prefix)."""
+    if sender_id.startswith(prefix) and len(sender_id) > len(prefix):
+        return sender_id[len(prefix):]
+    return None
+
+
 def telegram_chat(sender_id: str) -> Optional[str]:
     """The Telegram chat id of a ``tg:`` sender, else None."""
-    if sender_id.startswith(TELEGRAM_PREFIX) and len(sender_id) > len(TELEGRAM_PREFIX):
-        return sender_id[len(TELEGRAM_PREFIX):]
-    return None
+    return _after_prefix(sender_id, TELEGRAM_PREFIX)
 
 
 SESSION_ENDED = "session_ended"  # custom payload key: the widget forgets its transcript and session
@@ -33,9 +38,7 @@ def widget_sender(session_id: str) -> str:
 
 def widget_session_of(sender_id: str) -> Optional[str]:
     """The website session id of a ``web:`` sender, else None."""
-    if sender_id.startswith(WIDGET_PREFIX) and len(sender_id) > len(WIDGET_PREFIX):
-        return sender_id[len(WIDGET_PREFIX):]
-    return None
+    return _after_prefix(sender_id, WIDGET_PREFIX)
 
 
 def in_reserved_namespace(sender_id: str) -> bool:
