@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.launcher import Service, Stack, free_port  # noqa: E402
 from bot.paths import REPO_ROOT  # noqa: E402
+from bot.security.senders import widget_sender  # noqa: E402
 from bot.training import model_is_current, train  # noqa: E402
 from tests.e2e.simulated import ConversationFailed, converse, load_patients  # noqa: E402
 from tests.scale.stack import ScaledStack, scaled_stack, unavailable_reason  # noqa: E402
@@ -229,37 +230,45 @@ class SocketIOPatient(ThinkingRestPatient):
         self.origin = origin
         self.client: Optional[socketio.AsyncClient] = None
         self.replies: Optional[asyncio.Queue] = None
+        self.token = ""
+        self.rasa_sender = ""
 
     def _run(self, coroutine: Any, timeout: float = 120) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
-    async def _connect(self, session_id: str) -> None:
+    async def _connect(self) -> None:
+        """Join as a new visitor: the server signs a fresh session (bot.security.widget_sessions)."""
         self.client = socketio.AsyncClient(reconnection=False)
         self.replies = asyncio.Queue()
-        confirmed = asyncio.Event()
+        confirmed: asyncio.Future = self.loop.create_future()
         self.client.on("bot_uttered", lambda data: self.replies.put_nowait(data))
-        self.client.on("session_confirm", lambda data: confirmed.set())
+        self.client.on("session_confirm", lambda data: confirmed.done() or confirmed.set_result(data))
         await self.client.connect(self.target.url, transports=["websocket"], socketio_path="/socket.io",
                                   headers={"Origin": self.origin})
-        await self.client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), 30)
+        await self.client.emit("session_request", {"session_id": None})
+        self.token = (await asyncio.wait_for(confirmed, 30))["session_id"]
+        self.rasa_sender = widget_sender(self.token.split(".")[0])
 
-    async def _send(self, session_id: str, text: str) -> Dict[str, Any]:
+    async def _send(self, text: str) -> Dict[str, Any]:
         while not self.replies.empty():  # the previous turn's later replies
             self.replies.get_nowait()
-        await self.client.emit("user_uttered", {"message": text, "session_id": session_id})
+        await self.client.emit("user_uttered", {"message": text, "session_id": self.token})
         return await asyncio.wait_for(self.replies.get(), 120)
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        """`sender` is unused: the conversation is the session the server signed on connecting."""
         if self.client is None:
-            self._run(self._connect(sender))
+            self._run(self._connect())
         time.sleep(random.uniform(0.5, 1.5) * self.think_s)
-        sent = len([e for e in self.target.tracker(sender)["events"] if e["event"] == "user"]) + 1
+        sent = len([e for e in self.target.tracker(self.rasa_sender)["events"] if e["event"] == "user"]) + 1
         started = time.perf_counter()
-        first = self._run(self._send(sender, text))
+        first = self._run(self._send(text))
         self.recorder.turn((time.perf_counter() - started) * 1000)
-        self._wait_turn_done(sender, sent)
+        self._wait_turn_done(self.rasa_sender, sent)
         return [first]
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        return self.target.tracker(self.rasa_sender)
 
     def _wait_turn_done(self, sender: str, users: int, timeout_s: float = 60) -> None:
         """Until the tracker holds this message and Rasa listens again (the turn's later replies sent)."""

@@ -48,10 +48,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(logging.INFO)  # as `rasa run` does; unconfigured, structlog prints every debug event
-    from bot import log_privacy, rasa_failures
+    from bot import action_calls, log_privacy, rasa_failures
 
     log_privacy.install()  # after Rasa's logging set-up, before anything can log a message
-    rasa_failures.install()  # before the agent loads (bot.tracker_store also calls both)
+    rasa_failures.install()  # before the agent loads (bot.tracker_store also calls all three)
+    action_calls.install()  # the action server gets the current turn's events only
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     if endpoints.action is not None:
         endpoints.action.token = os.environ.get("ACTION_SERVER_TOKEN")

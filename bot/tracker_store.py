@@ -28,7 +28,7 @@ from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, UserUt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
-from bot import log_privacy, rasa_failures
+from bot import action_calls, log_privacy, rasa_failures
 from bot.db_check import check_reachable, redacted
 from bot.paths import tracker_db_url
 from bot.storage.tracker_events import delete_events_of
@@ -50,6 +50,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         log_privacy.install()
         rasa_failures.install()
+        action_calls.install()
         url = tracker_db_url() if not host or host == "env" else host
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))
