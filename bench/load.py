@@ -69,9 +69,9 @@ class Mode:
     think_s: float
 
 
-QUICK = Mode(replicas=[1], hi_messages=30, saturation_s=12, long_conversations=2, rest_patients=10,
+QUICK = Mode(replicas=[1], hi_messages=30, saturation_s=12, long_conversations=5, rest_patients=10,
              socketio_patients=5, think_s=2.0)
-FULL = Mode(replicas=[1, 2], hi_messages=100, saturation_s=30, long_conversations=3, rest_patients=50,
+FULL = Mode(replicas=[1, 2], hi_messages=100, saturation_s=30, long_conversations=10, rest_patients=50,
             socketio_patients=20, think_s=2.0)
 
 
