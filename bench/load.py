@@ -103,6 +103,27 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(groups: List[int]) -> float:
+    """CPU time (user + system) used so far by every process of these process groups."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) in groups:  # field 5 of stat: the process group
+                total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / ticks
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent not idle (all cores), from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 # ------------------------------------------------------------------ a REST target (ours or moodbot)
 
 @dataclass
@@ -120,6 +141,9 @@ class Target:
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         return rasa_rest.tracker(self.url, self.token, sender, timeout=60)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.rasa_pids + self.action_pids)
 
 
 def timed(call: Callable[[], Any]) -> float:
@@ -311,11 +335,14 @@ def patients_load(target: Target, patients: int, think_s: float, transport: str,
                 except Exception:  # noqa: BLE001 - closing a broken socket
                     pass
 
-    started = time.monotonic()
+    started, servers_cpu, machine_cpu = time.monotonic(), target.cpu_seconds(), machine_busy_seconds()
     with ThreadPoolExecutor(patients) as pool:
         list(pool.map(one, range(patients)))
     elapsed = time.monotonic() - started
-    return {"transport": transport, "patients": patients, "think_s": think_s, **summary(recorder.latencies),
+    turns = max(len(recorder.latencies), 1)
+    cpu = {"rasa_and_actions_cpu_ms_per_turn": (target.cpu_seconds() - servers_cpu) / turns * 1000,
+           "machine_cpu_ms_per_turn": (machine_busy_seconds() - machine_cpu) / turns * 1000}
+    return {"transport": transport, "patients": patients, "think_s": think_s, **summary(recorder.latencies), **cpu,
             "turns_per_s": len(recorder.latencies) / elapsed, "errors": len(recorder.errors),
             "error_examples": recorder.errors[:3], "script_failures": recorder.script_failures,
             "failure_examples": recorder.failure_examples[:3],
@@ -412,7 +439,9 @@ def table(results: Dict[str, Any]) -> str:
                     f"{run['replicas']} replica(s), {p['patients']} patients over {p['transport']}, think "
                     f"{p['think_s']:.0f} s: per turn p50 {p['p50']:.0f} ms, p95 {p['p95']:.0f} ms, p99 "
                     f"{p['p99']:.0f} ms; {p['turns_per_s']:.1f} turns/s; {p['errors']} errors; "
-                    f"{p['script_failures']} conversations off script; {p['n']} turns in {p['seconds']:.0f} s.")
+                    f"{p['script_failures']} conversations off script; {p['n']} turns in {p['seconds']:.0f} s; "
+                    f"CPU per turn: Rasa and action servers {p['rasa_and_actions_cpu_ms_per_turn']:.0f} ms, "
+                    f"whole machine {p['machine_cpu_ms_per_turn']:.0f} ms.")
     if len(ours_runs) > 1:
         one, two = ours_runs[0], ours_runs[1]
         lines.append(f"2 replicas / 1: saturation throughput "

@@ -1,6 +1,7 @@
 """Where a turn's time goes: NLU, policies, each action-server call, tracker load and save.
 
     .venv/bin/python bench/profile_turn.py [--patients 6] [--tracker-db postgresql://...]
+    .venv/bin/python bench/profile_turn.py --long 40   # which step grows along one conversation
 
 Loads the trained model in this process (as `rasa run` does) with a real action server on a
 free port and a temporary tracker store (SQLite, or --tracker-db), walks simulated patients of
@@ -12,6 +13,8 @@ under cProfile) Rasa's own steps of every turn:
   tracker load   MessageProcessor.fetch_tracker_and_update_session
   tracker save   MessageProcessor.save_tracker
 It prints the mean ms per turn of each, their share of the whole turn, and the action calls per turn.
+With --long N it instead says "hi" N times in one conversation (as bench/load.py's turn 2 vs
+turn 40 does) and prints each step's ms at turns 2-4 and at the last three turns.
 """
 from __future__ import annotations
 
@@ -98,10 +101,30 @@ class InProcess:
         return tracker.current_state(EventVerbosity.AFTER_RESTART)
 
 
+def long_conversation(driver: InProcess, clock: Clock, turns: int) -> List[Dict[str, float]]:
+    """Each step's seconds in each turn of one conversation of `turns` "hi"s."""
+    per_turn = []
+    for _ in range(turns):
+        clock.seconds.clear()
+        driver.say("long-conversation", "hi")
+        per_turn.append(dict(clock.seconds))
+    return per_turn
+
+
+def print_growth(per_turn: List[Dict[str, float]]) -> None:
+    early, late = per_turn[1:4], per_turn[-3:]
+    print(f'one conversation of {len(per_turn)} "hi"s: ms per turn at turns 2-4 and at the last three')
+    for label in STEPS:
+        before = sum(turn.get(label, 0.0) for turn in early) / len(early) * 1000
+        after = sum(turn.get(label, 0.0) for turn in late) / len(late) * 1000
+        print(f"  {label:<13} {before:7.1f} -> {after:7.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, default=6)
     parser.add_argument("--tracker-db", help="tracker store URL (default: a temporary SQLite file)")
+    parser.add_argument("--long", type=int, metavar="N", help='one conversation of N "hi"s: growth per step')
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="profile-turn-"))
     model = train(log=tmp / "train.log")
@@ -130,6 +153,9 @@ def main() -> int:
         driver.say("warm-up", "hi")
         clock.seconds.clear()
         clock.calls.clear()
+        if args.long:
+            print_growth(long_conversation(driver, clock, args.long))
+            return 0
         turns = 0
         for index in range(args.patients):
             turns += converse(driver, scripts[index % len(scripts)], f"profile{index}").turns

@@ -7,6 +7,7 @@ RASA_AUTH_TOKEN (the HTTP API and the REST channel) and ACTION_SERVER_TOKEN (sen
 the action server as ``?token=`` through the action endpoint's EndpointConfig, set
 here in memory, so the rendered endpoints file holds no secret). It binds
 RASA_INTERFACE, else BIND_HOST, else 127.0.0.1, and caps request bodies at 64 kB.
+TensorFlow's oneDNN kernels are off unless TF_ENABLE_ONEDNN_OPTS says otherwise.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not token:
         print("RASA_AUTH_TOKEN is not set; the launcher (bot/launcher.py) provides it.", file=sys.stderr)
         return 2
+    # TensorFlow's oneDNN kernels cost this server about 27 MB of memory and buy nothing for
+    # one-message batches (docs/performance.md); set it to 1 to have them back.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
@@ -48,11 +52,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     configure_logging_and_warnings(logging.INFO, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(logging.INFO)  # as `rasa run` does; unconfigured, structlog prints every debug event
-    from bot import action_calls, log_privacy, rasa_failures
+    from bot import rasa_changes
 
-    log_privacy.install()  # after Rasa's logging set-up, before anything can log a message
-    rasa_failures.install()  # before the agent loads (bot.tracker_store also calls all three)
-    action_calls.install()  # the action server gets the current turn's events only
+    rasa_changes.install()  # after Rasa's logging set-up, before the agent loads (bot.rasa_changes)
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     if endpoints.action is not None:
         endpoints.action.token = os.environ.get("ACTION_SERVER_TOKEN")

@@ -7,9 +7,10 @@
 - Its engine runs with `hide_parameters=True`, so no database error quotes events,
   and on PostgreSQL pooled connections are checked before use, so a database
   restart costs no turn and needs no restart of Rasa.
-- Loading it (the first thing of ours the Rasa server loads) installs the log
-  redaction (bot.log_privacy) and the honest failure handling (bot.rasa_failures:
-  no silent fallback to an in-memory store) in the Rasa process.
+- Loading it (the first thing of ours the Rasa server loads) installs this project's
+  changes to Rasa (bot.rasa_changes: the log redaction, the honest failure handling
+  with no silent fallback to an in-memory store, and the cheaper action calls and
+  event loading) in the Rasa process, for Rasa's own commands too.
 - When a turn contains the "delete my data" action and that action succeeded
   (it resets all slots only after the clinic's records were erased), every
   stored event of that sender is deleted instead of saved: the next message
@@ -28,7 +29,7 @@ from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, UserUt
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
-from bot import action_calls, log_privacy, rasa_failures
+from bot import rasa_changes
 from bot.db_check import check_reachable, redacted
 from bot.paths import tracker_db_url
 from bot.storage.tracker_events import delete_events_of
@@ -48,9 +49,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         event_broker: Optional[EventBroker] = None,
         **kwargs: Any,
     ) -> None:
-        log_privacy.install()
-        rasa_failures.install()
-        action_calls.install()
+        rasa_changes.install()
         url = tracker_db_url() if not host or host == "env" else host
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))

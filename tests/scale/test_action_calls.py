@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.core.utils import AvailableEndpoints
 from rasa.shared.core.domain import Domain
@@ -131,3 +132,36 @@ def test_the_kept_validator_judges_as_rasas_own_check(answer, action_endpoint):
             action._validate_action_result(answer)
         assert raised.value.message.startswith(expected) and "custom-actions" in raised.value.message
     assert (expected is None) == (answer in VALID_ANSWERS)
+
+
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False), st.text(max_size=8))
+EVENT_FIELDS = st.fixed_dictionaries(
+    {"event": st.sampled_from(["slot", "action", "bot", "user", "followup", "active_loop", "reset_slots",
+                               "restart", "pause", "resume", "reminder", "nonsense", "", 7])},
+    optional={"name": st.one_of(st.text(max_size=8), st.none(), st.integers()), "value": JSON_SCALARS,
+              "timestamp": JSON_SCALARS, "text": JSON_SCALARS, "intent": st.text(max_size=5)},
+)
+ANSWERS = st.one_of(
+    st.fixed_dictionaries({}, optional={"events": st.one_of(st.lists(EVENT_FIELDS, max_size=4), JSON_SCALARS),
+                                        "responses": st.one_of(st.lists(st.dictionaries(st.text(max_size=5),
+                                                                                        JSON_SCALARS, max_size=3),
+                                                                        max_size=3), JSON_SCALARS)}),
+    JSON_SCALARS,
+)
+
+
+@given(ANSWERS)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_for_any_answer_the_kept_validator_agrees_with_rasas_check(action_endpoint, answer):
+    import jsonschema
+
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())
+        valid = True
+    except jsonschema.ValidationError:
+        valid = False
+    try:
+        ours = RemoteAction("action_interview", action_endpoint)._validate_action_result(answer)
+    except jsonschema.ValidationError:
+        ours = False
+    assert ours == valid

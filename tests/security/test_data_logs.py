@@ -47,7 +47,10 @@ def test_message_text_exceptions_and_tokens_are_withheld(tmp_path: Path):
 
 
 def test_every_process_that_can_log_health_text_installs_the_redaction():
-    """The entry points of the Rasa server (its tracker store), action server, web, staff, notify and poller."""
-    for path in ("bot/tracker_store.py", "actions/__init__.py", "bot/web/server.py", "bot/staff/cli.py",
+    """The entry points of the Rasa server (bot.rasa_changes, which its tracker store and bot.rasa_server
+    install), action server, web, staff, notify and poller."""
+    for path in ("bot/tracker_store.py", "bot/rasa_server.py"):
+        assert "rasa_changes.install()" in (REPO_ROOT / path).read_text(), path
+    for path in ("bot/rasa_changes.py", "actions/__init__.py", "bot/web/server.py", "bot/staff/cli.py",
                  "bot/notify/cli.py", "bot/channels/telegram/__main__.py"):
         assert "log_privacy.install()" in (REPO_ROOT / path).read_text(), path
