@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import random
@@ -51,7 +52,7 @@ from bot.launcher import Service, Stack, free_port  # noqa: E402
 from bot.paths import REPO_ROOT  # noqa: E402
 from bot.security.senders import widget_sender  # noqa: E402
 from bot.training import model_is_current, train  # noqa: E402
-from tests.e2e.simulated import ConversationFailed, converse, load_patients  # noqa: E402
+from tests.e2e.simulated import ConversationFailed, PatientScript, converse, load_patients  # noqa: E402
 from tests.scale.stack import ScaledStack, scaled_stack, unavailable_reason  # noqa: E402
 from tests.support import rasa_rest  # noqa: E402
 
@@ -67,6 +68,8 @@ class Mode:
     rest_patients: int
     socketio_patients: int
     think_s: float
+    spawn_per_s: float = 10.0
+    """Patients starting per second, as Locust's spawn rate: 50 patients arrive over 5 s, not at one instant."""
 
 
 QUICK = Mode(replicas=[1], hi_messages=30, saturation_s=12, long_conversations=5, rest_patients=10,
@@ -215,11 +218,14 @@ class Recorder:
         self.errors: List[str] = []
         self.script_failures = 0
         self.failure_examples: List[str] = []
+        self.slowest: List[tuple] = []  # (ms, seconds into the run, the patient's message)
+        self.started = time.monotonic()
         self.lock = threading.Lock()
 
-    def turn(self, latency: float) -> None:
+    def turn(self, latency: float, text: str = "") -> None:
         with self.lock:
             self.latencies.append(latency)
+            self.slowest = sorted(self.slowest + [(latency, time.monotonic() - self.started, text[:40])])[-10:]
 
     def error(self, text: str) -> None:
         with self.lock:
@@ -236,7 +242,7 @@ class ThinkingRestPatient:
         time.sleep(random.uniform(0.5, 1.5) * self.think_s)
         started = time.perf_counter()
         replies = self.target.say(sender, text)
-        self.recorder.turn((time.perf_counter() - started) * 1000)
+        self.recorder.turn((time.perf_counter() - started) * 1000, text)
         return replies
 
     def tracker(self, sender: str) -> Dict[str, Any]:
@@ -287,7 +293,7 @@ class SocketIOPatient(ThinkingRestPatient):
         sent = len([e for e in self.target.tracker(self.rasa_sender)["events"] if e["event"] == "user"]) + 1
         started = time.perf_counter()
         first = self._run(self._send(text))
-        self.recorder.turn((time.perf_counter() - started) * 1000)
+        self.recorder.turn((time.perf_counter() - started) * 1000, text)
         self._wait_turn_done(self.rasa_sender, sent)
         return [first]
 
@@ -310,13 +316,24 @@ class SocketIOPatient(ThinkingRestPatient):
             self._run(self.client.disconnect())
 
 
-def patients_load(target: Target, patients: int, think_s: float, transport: str, origin: str) -> Dict[str, Any]:
-    """`patients` threads, each one simulated patient (cycling through patients.yml) to the end."""
+def as_person(script: PatientScript, index: int) -> PatientScript:
+    """The script as the index-th person: scripts repeat when patients outnumber them, and one contact
+    may hold only `booking.max_open_per_contact` upcoming bookings (clinic.yml), so each gets its own."""
+    if "patient_contact" not in script.booking:
+        return script
+    return dataclasses.replace(script, booking={**script.booking, "patient_contact": f"patient{index}@example.com"})
+
+
+def patients_load(target: Target, patients: int, think_s: float, transport: str, origin: str,
+                  spawn_per_s: float = 10.0) -> Dict[str, Any]:
+    """`patients` threads, each one simulated patient (cycling through patients.yml) to the end, the
+    index-th starting index / spawn_per_s seconds in."""
     scripts = [p for p in load_patients() if not p.known_gap]
     recorder = Recorder()
 
     def one(index: int) -> None:
-        script = scripts[index % len(scripts)]
+        time.sleep(index / spawn_per_s)
+        script = as_person(scripts[index % len(scripts)], index)
         driver = (SocketIOPatient(target, recorder, think_s, origin) if transport == "socket.io"
                   else ThinkingRestPatient(target, recorder, think_s))
         sender = uuid.uuid4().hex if transport == "socket.io" else new_sender("pat")
@@ -342,10 +359,12 @@ def patients_load(target: Target, patients: int, think_s: float, transport: str,
     turns = max(len(recorder.latencies), 1)
     cpu = {"rasa_and_actions_cpu_ms_per_turn": (target.cpu_seconds() - servers_cpu) / turns * 1000,
            "machine_cpu_ms_per_turn": (machine_busy_seconds() - machine_cpu) / turns * 1000}
-    return {"transport": transport, "patients": patients, "think_s": think_s, **summary(recorder.latencies), **cpu,
+    return {"transport": transport, "patients": patients, "think_s": think_s, "spawn_per_s": spawn_per_s,
+            **summary(recorder.latencies), **cpu,
             "turns_per_s": len(recorder.latencies) / elapsed, "errors": len(recorder.errors),
             "error_examples": recorder.errors[:3], "script_failures": recorder.script_failures,
             "failure_examples": recorder.failure_examples[:3],
+            "slowest_turns": [{"ms": ms, "at_s": at, "message": text} for ms, at, text in reversed(recorder.slowest)],
             "seconds": elapsed}
 
 
@@ -389,10 +408,11 @@ def ours(tmp: Path, replicas: int, mode: Mode) -> Dict[str, Any]:
         target = _target(stack)
         figures = measure_common(target, mode)
         origin = stack.env["WIDGET_ORIGINS"].split()[0]
-        figures["patients_rest"] = patients_load(target, mode.rest_patients, mode.think_s, "REST", origin)
+        figures["patients_rest"] = patients_load(target, mode.rest_patients, mode.think_s, "REST", origin,
+                                                 mode.spawn_per_s)
         if mode.socketio_patients:
             figures["patients_socketio"] = patients_load(target, mode.socketio_patients, mode.think_s,
-                                                         "socket.io", origin)
+                                                         "socket.io", origin, mode.spawn_per_s)
         figures.update(startup_s=float(stack.env["STARTUP_SECONDS"]), rss=process_rss(target), replicas=replicas)
         return figures
 
@@ -436,8 +456,8 @@ def table(results: Dict[str, Any]) -> str:
             if key in run:
                 p = run[key]
                 lines.append(
-                    f"{run['replicas']} replica(s), {p['patients']} patients over {p['transport']}, think "
-                    f"{p['think_s']:.0f} s: per turn p50 {p['p50']:.0f} ms, p95 {p['p95']:.0f} ms, p99 "
+                    f"{run['replicas']} replica(s), {p['patients']} patients over {p['transport']} "
+                    f"({p['spawn_per_s']:g} starting per s), think {p['think_s']:.0f} s: per turn p50 {p['p50']:.0f} ms, p95 {p['p95']:.0f} ms, p99 "
                     f"{p['p99']:.0f} ms; {p['turns_per_s']:.1f} turns/s; {p['errors']} errors; "
                     f"{p['script_failures']} conversations off script; {p['n']} turns in {p['seconds']:.0f} s; "
                     f"CPU per turn: Rasa and action servers {p['rasa_and_actions_cpu_ms_per_turn']:.0f} ms, "
@@ -455,6 +475,7 @@ def main() -> int:
     parser.add_argument("--replicas", help="comma-separated replica counts (default: quick 1, full 1,2)")
     parser.add_argument("--patients", type=int, help="concurrent REST patients (quick 10, full 50)")
     parser.add_argument("--think", type=float, help="mean think time between a patient's messages, s (2)")
+    parser.add_argument("--spawn-rate", type=float, help="patients starting per second, as Locust's (10)")
     parser.add_argument("--retrain", action="store_true", help="train our model even if it is up to date")
     args = parser.parse_args()
     mode = QUICK if args.quick else FULL
@@ -464,6 +485,8 @@ def main() -> int:
         mode.rest_patients = args.patients
     if args.think is not None:
         mode.think_s = args.think
+    if args.spawn_rate:
+        mode.spawn_per_s = args.spawn_rate
     reason = unavailable_reason()
     if reason:
         print(f"Cannot run the scaled stack here: {reason}", file=sys.stderr)

@@ -7,6 +7,7 @@ ACTION_SERVER_TOKEN (``?token=``, as Rasa's EndpointConfig sends it, or
 ``Authorization: Bearer``), compared in constant time, else 401; errors answer a
 fixed sentence and log ids only; it binds ACTION_INTERFACE, else BIND_HOST, else
 127.0.0.1. Its body limit stays generous (the tracker grows with the conversation).
+What reading a message needs is loaded before it listens (bot.conversation.warm_up).
 """
 from __future__ import annotations
 
@@ -66,6 +67,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
     app = secured_app(args.actions, token)
+    from bot.conversation.warm_up import warm_up
+
+    warm_up()  # before listening: the first patients do not wait for the patterns and the language identifier
     host = bind_host(os.environ, "ACTION_INTERFACE")
     logger.info("Action server listening on http://%s:%s", host, args.port)
     app.run(host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
