@@ -15,6 +15,7 @@ This subclass keeps Rasa's channel and replaces only what is wrong or too open:
   so a client cannot write into someone else's conversation by naming its id.
 - each session's messages are rate limited (bot.security.rate_limit); a flood gets
   one short bot message and nothing reaches the assistant.
+- a socket's messages reach the assistant one at a time, in the order they were sent.
 - a message whose metadata carries a ``message_id`` already seen for that session is dropped,
   so a client that retries after a reconnect never makes the bot answer twice.
 - a message with a ``custom.checklist`` block (docs/widget.md) goes out as ONE
@@ -273,6 +274,19 @@ class SocketIOInput(RasaSocketIOInput):
                 )
             )
 
+        arrival: Dict[Text, asyncio.Lock] = {}
+
+        async def handle_in_order(sid: Text, data: Any) -> None:
+            """One message of a socket at a time, in the order they came: python-socketio runs each
+            in its own task, and the session check awaits a thread, so a later message could
+            otherwise reach the assistant first."""
+            async with arrival.setdefault(sid, asyncio.Lock()):
+                await handle_message(sid, data)
+
+        async def disconnect(sid: Text) -> None:
+            arrival.pop(sid, None)
+
         sio.on("session_request", session_request, namespace=namespace)
-        sio.on(self.user_message_evt, handle_message, namespace=namespace)
+        sio.on(self.user_message_evt, handle_in_order, namespace=namespace)
+        sio.on("disconnect", disconnect, namespace=namespace)
         return socket_blueprint

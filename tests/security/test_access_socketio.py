@@ -109,3 +109,25 @@ def test_a_socket_flood_gets_one_polite_message_and_nothing_beyond_the_limit(ras
         assert user_messages(rasa_stack, session_sender(token)) == TEST_MESSAGES_PER_MINUTE
 
     asyncio.run(flood())
+
+
+def test_messages_sent_back_to_back_reach_the_assistant_in_the_order_sent(rasa_stack: Any) -> None:
+    """Each socket.io message runs in its own task and the session check awaits a thread: the
+    channel keeps a socket's messages in order (the consent answer before "delete my data")."""
+    from tests.support import rasa_rest
+
+    texts = ["hi", answer_text(CONSENT, value=True), "my knee hurts", "for 3 months", "when I run"]
+
+    async def burst() -> str:
+        async with WidgetClient(rasa_stack) as patient:
+            token = await patient.open(None)
+            for text in texts:
+                await patient.say(text)
+            deadline = time.monotonic() + 60
+            while user_messages(rasa_stack, session_sender(token)) < len(texts) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            return token
+
+    token = asyncio.run(burst())
+    tracker = rasa_rest.tracker(rasa_stack.rasa_url, rasa_stack.token, session_sender(token))
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == texts
