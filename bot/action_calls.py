@@ -1,8 +1,8 @@
 """Rasa's calls to the action server, made cheaper: the current turn sent, the answer checked once.
 
 Rasa 3.6's RemoteAction posts the tracker with every event of the conversation
-(``EventVerbosity.ALL``) on every action call, so the call grows with the
-conversation and was half of a turn's time (docs/performance.md). Our actions read
+(``EventVerbosity.ALL``) and the domain on every action call, so the call grew with
+the conversation (docs/performance.md). Our actions read
 the slots, the latest message, the active loop and the sender id, all of which Rasa
 sends apart from the events, and from the events only what the current turn holds:
 the latest user message's input channel (``get_latest_input_channel``) and the

@@ -42,8 +42,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not token:
         print("RASA_AUTH_TOKEN is not set; the launcher (bot/launcher.py) provides it.", file=sys.stderr)
         return 2
-    # TensorFlow's oneDNN kernels cost this server about 27 MB of memory and buy nothing for
-    # one-message batches (docs/performance.md); set it to 1 to have them back.
+    # TensorFlow's oneDNN kernels cost this server about 27 MB of memory, and a served model
+    # predicts one message at a time (docs/performance.md); set it to 1 to have them back.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     from rasa.core.run import serve_application
     from rasa.core.utils import AvailableEndpoints
