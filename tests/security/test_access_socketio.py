@@ -20,12 +20,16 @@ pytestmark = pytest.mark.e2e
 
 
 async def victim_session(stack: Any) -> str:
-    """A patient's session with one message in it; its token."""
+    """A patient's session with one message in it, saved (the reply goes out before the save); its token."""
     async with WidgetClient(stack) as victim:
         token = await victim.open(None)
         await victim.say("hi")
         await victim.wait_for_bot(1)
-        return token
+    deadline = time.monotonic() + 30
+    while user_messages(stack, session_sender(token)) < 1:  # a turn's events are saved at once
+        assert time.monotonic() < deadline, "the victim's first turn was never saved"
+        await asyncio.sleep(0.1)
+    return token
 
 
 def test_a_learned_session_id_forged_or_unsigned_cannot_join_the_conversation(rasa_stack: Any) -> None:
