@@ -25,30 +25,22 @@ in the Rasa process (bot.rasa_server, and bot.tracker_store for Rasa's own comma
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 import jsonschema
 import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-
-def current_turn_events(tracker: DialogueStateTracker) -> List[Event]:
-    """The events from the latest user message on (all of them before the first one)."""
-    events = list(tracker.events)
-    for index in range(len(events) - 1, -1, -1):
-        if isinstance(events[index], UserUttered):
-            return events[index:]
-    return events
+from bot.tracker_store import events_of_latest_turn  # the same turn our tracker store checks for "forget me"
 
 
 def action_call_format(self: RemoteAction, tracker: DialogueStateTracker, domain: Domain) -> Dict[str, Any]:
     """Rasa's request body for the action server, with the current turn's events only."""
     state = tracker.current_state(EventVerbosity.NONE)
-    state["events"] = [event.as_dict() for event in current_turn_events(tracker)]
+    state["events"] = [event.as_dict() for event in events_of_latest_turn(tracker)]
     body: Dict[str, Any] = {
         "next_action": self.name(),
         "sender_id": tracker.sender_id,
