@@ -11,6 +11,10 @@
   changes to Rasa (bot.rasa_changes: the log redaction, the honest failure handling
   with no silent fallback to an in-memory store, and the cheaper action calls and
   event loading) in the Rasa process, for Rasa's own commands too.
+- A sender's events are selected with the session's start as a scalar subquery, which
+  PostgreSQL runs once; Rasa joins it, and PostgreSQL may run it once per stored event,
+  on every load and save: quadratic in the conversation's length (see _event_query).
+  Loading a tracker then reads only the events' JSON, not a row object per event.
 - When a turn contains the "delete my data" action and that action succeeded
   (it resets all slots only after the clinic's records were erased), every
   stored event of that sender is deleted instead of saved: the next message
@@ -18,6 +22,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Iterable, List, Optional
 
@@ -25,7 +30,7 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, UserUttered
+from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
@@ -78,6 +83,33 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             await self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
+
+    def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's query of a sender's events (of the latest session), with the session's start as a
+        scalar subquery instead of a joined one.
+
+        Joined, PostgreSQL may run the subquery once per stored event of the sender (a nested loop,
+        chosen whenever its statistics expect few rows): quadratic in the conversation's length.
+        As a scalar subquery it runs once. Same rows, same order."""
+        event = self.SQLEvent
+        query = session.query(event).filter(event.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            session_start = (
+                sa.select(sa.func.max(event.timestamp))
+                .where(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
+                .scalar_subquery()
+            )
+            query = query.filter(sa.or_(event.timestamp >= session_start, session_start.is_(None)))
+        return query.order_by(event.id)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's retrieval, reading only each event's JSON."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def delete_sender(self, sender_id: str) -> int:
         """Delete every stored event of one sender; returns how many rows went."""

@@ -83,5 +83,5 @@ def test_every_intent_has_a_rule():
 
 def test_the_dialogue_is_rules_only():
     config = yaml.safe_load((ROOT / "config.yml").read_text())
-    assert [policy["name"] for policy in config["policies"]] == ["RulePolicy"]
+    assert [policy["name"] for policy in config["policies"]] == ["bot.rule_policy.RecentStatesRulePolicy"]
     assert not (ROOT / "data" / "stories.yml").exists()
