@@ -5,7 +5,7 @@ replaying the events and reading every slot), and then matches its rules against
 end of that list. A rule of n states never looks further back than n states: Rasa's own
 matching (``RulePolicy._is_rule_applicable``) accepts every state beyond a rule's length.
 So the states before the last n, n being the longest rule's, change no match, yet they
-are computed twice per action; at turn 40 of one conversation that was a third of a turn.
+are computed once or twice per action; at turn 40 of one conversation, a fifth of the turn.
 
 This policy, once loaded for prediction, computes only the last n states (the events are
 still all replayed, as the slots need them). Training is Rasa's own, on all states, so the

@@ -7,7 +7,6 @@ every action, with only recent states and with all of them.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest

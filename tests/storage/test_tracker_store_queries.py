@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from pathlib import Path
 from typing import List, Tuple
 
 from hypothesis import HealthCheck, given, settings
@@ -58,7 +57,7 @@ def ids(store: SQLTrackerStore, query_of, sender: str, all_sessions: bool) -> Li
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stored=events, added=events)
-def test_our_queries_find_the_same_events_as_rasas(db_url: str, tmp_path: Path, stored, added):
+def test_our_queries_find_the_same_events_as_rasas(db_url: str, stored, added):
     rasa_store = SQLTrackerStore(domain=DOMAIN, host=db_url)
     ours = UrlSQLTrackerStore(domain=DOMAIN, host=db_url)
     sender = f"patient-{secrets.token_hex(4)}"
