@@ -62,7 +62,7 @@ def train(force: bool = False, log: Optional[Path] = None) -> Path:
 
 
 def _train(log: Optional[Path]) -> Path:
-    print("Training the model (2-4 minutes on 2 cores)...", flush=True)
+    print("Training the model (3-6 minutes on 2 cores, by the machine).", flush=True)
     started = time.monotonic()
     argv = [
         str(Path(sys.executable).parent / "rasa"), "train", "--fixed-model-name", MODEL_NAME,
