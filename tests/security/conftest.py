@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -32,6 +33,15 @@ def stored_events(stack: Any, sender: str) -> List[str]:
 
 def user_messages(stack: Any, sender: str) -> int:
     return stored_events(stack, sender).count("user")
+
+
+async def saved_user_messages(stack: Any, sender: str, at_least: int, timeout_s: float) -> int:
+    """The sender's stored user messages, once there are `at_least` or `timeout_s` has passed
+    (a turn's reply goes out before its events are saved)."""
+    deadline = time.monotonic() + timeout_s
+    while (count := user_messages(stack, sender)) < at_least and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    return count
 
 
 def new_sender(prefix: str = "sec") -> str:

@@ -4,7 +4,6 @@ data", and a flood. Each asserts the refusal and that the victim's tracker is un
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from typing import Any
 
@@ -14,7 +13,7 @@ from bot.conversation.message import answer_text
 from bot.conversation.state import CONSENT
 from bot.security.rate_limit import POLITE_TEXT
 from tests.conftest import TEST_MESSAGES_PER_MINUTE
-from tests.security.conftest import WidgetClient, session_sender, stored_events, user_messages
+from tests.security.conftest import WidgetClient, saved_user_messages, session_sender, stored_events, user_messages
 
 pytestmark = pytest.mark.e2e
 
@@ -25,10 +24,7 @@ async def victim_session(stack: Any) -> str:
         token = await victim.open(None)
         await victim.say("hi")
         await victim.wait_for_bot(1)
-    deadline = time.monotonic() + 30
-    while user_messages(stack, session_sender(token)) < 1:  # a turn's events are saved at once
-        assert time.monotonic() < deadline, "the victim's first turn was never saved"
-        await asyncio.sleep(0.1)
+    assert await saved_user_messages(stack, session_sender(token), 1, 30) >= 1, "the victim's first turn was never saved"
     return token
 
 
@@ -60,10 +56,7 @@ def test_the_real_token_rejoins_its_own_session(rasa_stack: Any) -> None:
             assert await later.open(token) == token
             await later.say("thanks")
             await later.wait_for_bot(1)
-        deadline = time.monotonic() + 10  # the reply goes out before the turn's events are saved
-        while user_messages(rasa_stack, session_sender(token)) < 2 and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        assert user_messages(rasa_stack, session_sender(token)) == 2
+        assert await saved_user_messages(rasa_stack, session_sender(token), 2, 10) == 2
 
     asyncio.run(rejoin())
 
@@ -103,10 +96,8 @@ def test_a_socket_flood_gets_one_polite_message_and_nothing_beyond_the_limit(ras
             for burst in range(0, TEST_MESSAGES_PER_MINUTE + 5, 8):  # engine.io takes at most 16 packets a poll
                 await asyncio.gather(*(flooder.say("hi") for _ in range(burst, min(burst + 8, TEST_MESSAGES_PER_MINUTE + 5))))
                 await asyncio.sleep(0.2)
-            deadline = asyncio.get_running_loop().time() + 240
-            while user_messages(rasa_stack, session_sender(token)) < TEST_MESSAGES_PER_MINUTE:
-                assert asyncio.get_running_loop().time() < deadline
-                await asyncio.sleep(0.5)
+            stored = await saved_user_messages(rasa_stack, session_sender(token), TEST_MESSAGES_PER_MINUTE, 240)
+            assert stored >= TEST_MESSAGES_PER_MINUTE
             await asyncio.sleep(1)
             polite = [m for m in flooder.bot if m.get("text") == POLITE_TEXT]
         assert len(polite) == 1
@@ -127,9 +118,7 @@ def test_messages_sent_back_to_back_reach_the_assistant_in_the_order_sent(rasa_s
             token = await patient.open(None)
             for text in texts:
                 await patient.say(text)
-            deadline = time.monotonic() + 60
-            while user_messages(rasa_stack, session_sender(token)) < len(texts) and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
+            await saved_user_messages(rasa_stack, session_sender(token), len(texts), 60)
             return token
 
     token = asyncio.run(burst())
