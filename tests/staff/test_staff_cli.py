@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Optional
 
 import pytest
 import requests
@@ -65,6 +66,12 @@ def _answers(url: str) -> bool:
         return False
 
 
+def _first_slot(factory, clinic) -> Optional[int]:
+    with factory.begin() as session:
+        slots = available_slots(session, "midtown", bookable_after(clinic, utcnow()), limit=1)
+        return slots[0].id if slots else None
+
+
 def test_serve_answers_and_its_worker_emails_new_bookings(sqlite_url, tmp_path):
     clinic = write_clinic(tmp_path / "clinic.yml", clinic_data())
     engine = make_engine(sqlite_url)
@@ -83,9 +90,10 @@ def test_serve_answers_and_its_worker_emails_new_bookings(sqlite_url, tmp_path):
             form = browser.get(f"http://127.0.0.1:{port}/login", timeout=10)
             browser.post(f"http://127.0.0.1:{port}/login", data={
                 "csrf_token": csrf_of(form.text), "username": "alice", "password": "correct horse battery"}, timeout=10)
-            with factory.begin() as session:  # the server generated the slots at start-up
-                slot = available_slots(session, "midtown", bookable_after(clinic, utcnow()), limit=1)[0]
-                book_slot(session, slot.id, "Jane Smith", "2125550142", None, "rest", "conv-serve")
+            # the server generates the slots in a background task at start-up, which may end after /login answers
+            assert _wait_until(lambda: _first_slot(factory, clinic) is not None, 30), "the server generated no slots"
+            with factory.begin() as session:
+                book_slot(session, _first_slot(factory, clinic), "Jane Smith", "2125550142", None, "rest", "conv-serve")
             assert "Jane Smith" in browser.get(f"http://127.0.0.1:{port}/bookings", timeout=10).text
             assert _wait_until(lambda: inbox.messages, 30), "no notification e-mail arrived"
         finally:
