@@ -15,6 +15,11 @@
   PostgreSQL runs once; Rasa joins it, and PostgreSQL may run it once per stored event,
   on every load and save: quadratic in the conversation's length (see _event_query).
   Loading a tracker then reads only the events' JSON, not a row object per event.
+- The tracker it saved last for each of the most recent conversations is kept
+  (bot.kept_trackers) and serves that conversation's next turn when one query shows the
+  database unchanged since; otherwise the tracker is loaded, as Rasa does. A save does
+  not ask the database how many events it already holds when the tracker it saves was
+  loaded by this store.
 - When a turn contains the "delete my data" action and that action succeeded
   (it resets all slots only after the clinic's records were erased), every
   stored event of that sender is deleted instead of saved: the next message
@@ -22,9 +27,10 @@
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -36,6 +42,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import rasa_changes
 from bot.db_check import check_reachable, redacted
+from bot.kept_trackers import Fingerprint, KeptTrackers
 from bot.paths import tracker_db_url
 from bot.storage.tracker_events import delete_events_of
 
@@ -52,14 +59,17 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
+        keep_trackers: int = 256,
         **kwargs: Any,
     ) -> None:
+        """`keep_trackers`: how many conversations' latest trackers to keep (0: none), settable in endpoints.yml."""
         rasa_changes.install()
         url = tracker_db_url() if not host or host == "env" else host
         check_reachable(url)
         logger.info("Conversation store: %s", redacted(url))
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         self._replace_engine()
+        self.kept = KeptTrackers(int(keep_trackers))
 
     def _replace_engine(self) -> None:
         """Swap Rasa's engine for one whose errors never quote the events being written and,
@@ -77,12 +87,40 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         """Store the turn's new events, or delete the sender if they asked to be forgotten.
 
         The forget action runs within the latest turn, so the events since the latest user
-        message are checked in memory: asking the database which events are new is done once,
-        by Rasa's save (it was done twice, a fifth of a turn's tracker time)."""
+        message are checked in memory. Which events are new is known from the load (see
+        _additional_events); Rasa's save asks the database otherwise. Then the tracker is kept,
+        with the fingerprint of what is stored now, for the conversation's next turn."""
         if forget_succeeded(events_of_latest_turn(tracker)):
             await self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
+        with self.session_scope() as session:
+            self.kept.saved(tracker, self._fingerprint(session, tracker.sender_id))
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events that are not stored yet: known without a query when this store loaded it."""
+        stored = self.kept.stored_events(tracker)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The tracker of the latest session: the kept one if the database is unchanged since it was saved."""
+        with self.session_scope() as session:
+            fingerprint = self._fingerprint(session, sender_id)
+        tracker = self.kept.take(sender_id, fingerprint)
+        if tracker is None:
+            tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+            if tracker is not None:
+                self.kept.lend(tracker, fingerprint)
+        return tracker
+
+    def _fingerprint(self, session: Any, sender_id: str) -> Fingerprint:
+        """The number of stored events of the sender (all sessions) and their highest id: one indexed query."""
+        event = self.SQLEvent
+        count, highest = session.query(sa.func.count(event.id), sa.func.max(event.id)).filter(
+            event.sender_id == sender_id).one()
+        return int(count), highest
 
     def _event_query(self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
         """Rasa's query of a sender's events (of the latest session), with the session's start as a
@@ -113,6 +151,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
 
     async def delete_sender(self, sender_id: str) -> int:
         """Delete every stored event of one sender; returns how many rows went."""
+        self.kept.forget(sender_id)
         with self.engine.begin() as connection:
             deleted = delete_events_of(connection, sender_id)
         logger.info("Deleted %d stored events of one sender at their request", deleted)

@@ -1,0 +1,158 @@
+"""A kept tracker (bot/kept_trackers.py) is always what the database holds, whoever changed it.
+
+Two replicas' stores and a reference store that keeps nothing share one database (SQLite and
+PostgreSQL). Hypothesis plays turns of a few conversations on either replica, as Rasa's
+processor does (load, append the turn's events, save), with turns that fail before their save,
+turns that start a new session, and deletions from outside the stores. Every tracker a replica
+starts a turn with must equal the reference store's fresh load.
+"""
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+from bot.storage.tracker_events import delete_sender_events
+from bot.tracker_store import UrlSQLTrackerStore
+from tests.storage.test_tracker_store_queries import DOMAIN
+
+SENDERS = 3
+
+
+@dataclass
+class Turn:
+    replica: int
+    sender: int
+    slot_value: bool
+    new_session: bool
+    saved: bool
+
+
+@dataclass
+class Delete:
+    sender: int
+
+
+steps = st.lists(st.one_of(
+    st.builds(Turn, replica=st.integers(0, 1), sender=st.integers(0, SENDERS - 1), slot_value=st.booleans(),
+              new_session=st.booleans(), saved=st.booleans()),
+    st.builds(Delete, sender=st.integers(0, SENDERS - 1)),
+), max_size=30)
+
+
+def state(tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+    return None if tracker is None else tracker.current_state(EventVerbosity.ALL)
+
+
+class Clock:
+    """Event timestamps one second apart, as if each event came later than the last."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def next(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def turn_events(turn: Turn, clock: Clock) -> List[Event]:
+    events: List[Event] = []
+    if turn.new_session:
+        events += [ActionExecuted("action_session_start", timestamp=clock.next()), SessionStarted(timestamp=clock.next())]
+    return events + [
+        ActionExecuted("action_listen", timestamp=clock.next()),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}, timestamp=clock.next()),
+        SlotSet("consent", turn.slot_value, timestamp=clock.next()),
+        ActionExecuted("action_listen", timestamp=clock.next()),
+    ]
+
+
+async def play(replicas: List[UrlSQLTrackerStore], reference: UrlSQLTrackerStore, db_url: str,
+               plan: List[Any], run: str) -> None:
+    clock = Clock()
+    for step in plan:
+        sender = f"{run}-{step.sender}"
+        if isinstance(step, Delete):
+            delete_sender_events(sender, db_url)
+            continue
+        store = replicas[step.replica]
+        tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+        fresh = await reference.retrieve(sender)
+        if fresh is None:
+            assert list(tracker.events) == [], "nothing stored: a new tracker"
+        else:
+            assert state(tracker) == state(fresh), step
+        for event in turn_events(step, clock):
+            tracker.update(event)
+        if step.saved:
+            await store.save(tracker)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=steps)
+def test_a_replica_starts_every_turn_from_what_the_database_holds(db_url: str, plan):
+    replicas = [UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=2) for _ in range(2)]
+    reference = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=0)
+    try:
+        asyncio.run(play(replicas, reference, db_url, plan, f"kept-{secrets.token_hex(4)}"))
+    finally:
+        for store in [*replicas, reference]:
+            store.engine.dispose()
+
+
+def test_the_next_turn_of_a_conversation_gets_the_tracker_saved_last(db_url: str):
+    """Without this the property above holds trivially: the kept tracker is really used, and lent once."""
+    store = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=4)
+    clock = Clock()
+    sender = f"kept-{secrets.token_hex(4)}"
+
+    async def turns() -> None:
+        first = await store.get_or_create_tracker(sender, append_action_listen=False)
+        for event in turn_events(Turn(0, 0, True, new_session=True, saved=True), clock):
+            first.update(event)
+        await store.save(first)  # a new session: not kept
+        second = await store.retrieve(sender)
+        assert second is not first
+        for event in turn_events(Turn(0, 0, False, new_session=False, saved=True), clock):
+            second.update(event)
+        await store.save(second)
+        third = await store.retrieve(sender)
+        assert third is second, "the tracker saved last serves the next turn"
+        assert await store.retrieve(sender) is not third, "a kept tracker is lent once"
+        assert len(store.kept) == 0
+
+    try:
+        asyncio.run(turns())
+    finally:
+        store.engine.dispose()
+
+
+def test_keep_trackers_bounds_the_kept_conversations(db_url: str):
+    store = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=2)
+    clock = Clock()
+    run = f"kept-{secrets.token_hex(4)}"
+
+    async def conversations() -> List[DialogueStateTracker]:
+        saved = []
+        for sender in range(4):
+            for new_session in (True, False):  # the second turn is kept
+                tracker = await store.get_or_create_tracker(f"{run}-{sender}", append_action_listen=False)
+                for event in turn_events(Turn(0, sender, True, new_session, True), clock):
+                    tracker.update(event)
+                await store.save(tracker)
+            saved.append(tracker)
+        assert len(store.kept) == 2
+        assert await store.retrieve(f"{run}-3") is saved[3]
+        assert await store.retrieve(f"{run}-0") is not saved[0], "the least recent conversation was let go"
+        return saved
+
+    try:
+        asyncio.run(conversations())
+    finally:
+        store.engine.dispose()
