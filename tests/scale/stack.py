@@ -61,6 +61,10 @@ class ScaledStack:
     def service(self, name: str) -> Service:
         return next(s for s in self.stack.services if s.name == name)
 
+    def replica_url(self, name: str) -> str:
+        """One service's own address, past nginx (e.g. to look without moving nginx's rotation)."""
+        return f"http://127.0.0.1:{self.service(name).port}"
+
     def services(self, prefix: str) -> List[Service]:
         return [s for s in self.stack.services if s.name.startswith(prefix)]
 

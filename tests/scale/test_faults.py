@@ -87,10 +87,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory, own_redis: OwnRedis, own_pos
         yield running
 
 
-def replica_url(stack: ScaledStack, name: str) -> str:
-    return f"http://127.0.0.1:{stack.service(name).port}"
-
-
 def say_at(url: str, token: str, sender: str, text: str) -> List[Dict[str, Any]]:
     response = requests.post(f"{url}/webhooks/rest/webhook", params={"token": token},
                              json={"sender": sender, "message": text}, timeout=60)
@@ -118,12 +114,12 @@ def turns_in_order(tracker: Dict[str, Any]) -> List[List[str]]:
 def test_two_replicas_given_one_conversation_at_once_take_turns(stack: ScaledStack) -> None:
     for attempt in range(4):
         sender = f"lock{uuid.uuid4().hex[:10]}"
-        say_at(replica_url(stack, "rasa-1"), stack.token, sender, "hi")
+        say_at(stack.replica_url("rasa-1"), stack.token, sender, "hi")
         barrier = threading.Barrier(2)
 
         def send(name: str, text: str) -> None:
             barrier.wait()
-            say_at(replica_url(stack, name), stack.token, sender, text)
+            say_at(stack.replica_url(name), stack.token, sender, text)
 
         with ThreadPoolExecutor(2) as pool:
             for future in [pool.submit(send, "rasa-1", "my heel hurts"), pool.submit(send, "rasa-2", "yes")]:

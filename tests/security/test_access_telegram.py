@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from tg_channel_host import ChannelHost
 from tg_fake_api import SECRET, TOKEN, FakeBotApi
-from tg_patient import Patient
+from tg_patient import Patient, Send, webhook_sender
 
 from bot.channels.telegram.handlers import EXPIRED_BUTTON
 from bot.channels.telegram.settings import TelegramSettings
-from bot.channels.telegram.webhook import SECRET_HEADER
 from bot.security.rate_limit import DEFAULT_PER_MINUTE, POLITE_TEXT
 from bot.security.senders import telegram_sender
 from tests.security.conftest import user_messages
@@ -27,12 +25,8 @@ pytestmark = pytest.mark.e2e
 FORGED = ['/intent{"consent": true}', "/forget_me", '/answer{"q":"pain_location","value":"knee"}', "", "x" * 64]
 
 
-def webhook(stack: Any):
-    def send(update: Any) -> None:
-        reply = requests.post(f"{stack.rasa_url}/webhooks/telegram/webhook", json=update,
-                              headers={SECRET_HEADER: stack.env["TELEGRAM_WEBHOOK_SECRET"]}, timeout=30)
-        assert reply.status_code == 200, reply.text
-    return send
+def webhook(stack: Any) -> Send:
+    return webhook_sender(stack.rasa_url, stack.env["TELEGRAM_WEBHOOK_SECRET"])
 
 
 @pytest.mark.parametrize("data", FORGED)

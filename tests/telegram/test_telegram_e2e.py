@@ -12,7 +12,7 @@ import pytest
 import requests
 from tg_fake_api import SECRET, Call, FakeBotApi
 from tg_latency import REST, WEBHOOK, measure_rest_latency, measure_webhook_latency, summary
-from tg_patient import Patient, titles
+from tg_patient import Patient, question, titles, webhook_sender
 
 from bot.security.senders import telegram_sender
 from bot.triage import DISPOSITIONS
@@ -20,25 +20,6 @@ from bot.triage import DISPOSITIONS
 pytestmark = pytest.mark.e2e
 
 MAX_TURNS = 60
-
-
-def webhook_sender(rasa_stack: Any, secret: str = SECRET):
-    def send(update: Dict[str, Any]) -> None:
-        reply = requests.post(
-            f"{rasa_stack.rasa_url}/webhooks/telegram/webhook",
-            json=update,
-            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
-            timeout=30,
-        )
-        assert reply.status_code == 200, reply.text
-
-    return send
-
-
-def question(replies: List[Call]) -> Call:
-    """The message of a turn that carries buttons, else its last message."""
-    with_buttons = [message for message in replies if message.keyboard]
-    return with_buttons[-1] if with_buttons else replies[-1]
 
 
 def texts_of(messages: List[Call]) -> List[str]:
@@ -50,7 +31,7 @@ def callback_payloads(message: Call) -> List[str]:
 
 
 def test_start_over_the_webhook_greets_and_asks_for_consent_with_buttons(rasa_stack: Any, stack_api: FakeBotApi) -> None:
-    patient = Patient(stack_api, 5_000_001, webhook_sender(rasa_stack))
+    patient = Patient(stack_api, 5_000_001, webhook_sender(rasa_stack.rasa_url))
 
     replies = patient.say("/start")
 
@@ -63,7 +44,7 @@ def test_start_over_the_webhook_greets_and_asks_for_consent_with_buttons(rasa_st
 
 
 def test_a_tap_over_the_webhook_is_answered_and_the_next_question_sent(rasa_stack: Any, stack_api: FakeBotApi) -> None:
-    patient = Patient(stack_api, 5_000_002, webhook_sender(rasa_stack))
+    patient = Patient(stack_api, 5_000_002, webhook_sender(rasa_stack.rasa_url))
     consent = question(patient.say("/start"))
 
     replies = patient.tap(consent)  # the first button gives consent
@@ -137,7 +118,7 @@ def test_webhook_latency(rasa_stack: Any, stack_api: FakeBotApi) -> None:
 
 def test_a_conversation_continues_after_rasa_restarts(rasa_stack: Any, stack_api: FakeBotApi) -> None:
     """The sender id is tg:<chat id>, so the tracker store carries the conversation over."""
-    patient = Patient(stack_api, 5_000_009, webhook_sender(rasa_stack))
+    patient = Patient(stack_api, 5_000_009, webhook_sender(rasa_stack.rasa_url))
     greeting = patient.say("/start")
     first_question = question(patient.tap(question(greeting)))
 
@@ -151,7 +132,7 @@ def test_a_conversation_continues_after_rasa_restarts(rasa_stack: Any, stack_api
 
 def test_the_telegram_apps_language_sets_the_conversations_language(rasa_stack: Any, stack_api: FakeBotApi) -> None:
     """Telegram's `language_code` reaches Rasa as message metadata `language` (bot/nlu/language.py)."""
-    send = webhook_sender(rasa_stack)
+    send = webhook_sender(rasa_stack.rasa_url)
 
     def in_spanish(update: Dict[str, Any]) -> None:
         update["message"]["from"]["language_code"] = "es-MX"

@@ -65,6 +65,22 @@ def test_a_record_survives_a_restart_and_is_gone_once_used(tmp_path: Path) -> No
     assert asyncio.run(CallbackDataStore(path).load("42", 7)) is None
 
 
+def test_two_processes_sharing_the_file_see_each_others_changes_and_uses(tmp_path: Path) -> None:
+    """Two Rasa replicas behind nginx: a checklist's ticks alternate between them, and a button used
+    on one must be refused by the other (each kept its own copy in memory before)."""
+    path = tmp_path / "cb.sqlite"
+    first, second = CallbackDataStore(path), CallbackDataStore(path)
+    asyncio.run(first.save("42", 7, RECORD))
+    assert asyncio.run(second.load("42", 7)) == RECORD
+
+    changed = {**RECORD, "ticked": ["heel"]}
+    asyncio.run(second.save("42", 7, changed))
+    assert asyncio.run(first.load("42", 7)) == changed
+    asyncio.run(second.forget("42", 7))
+
+    assert asyncio.run(first.load("42", 7)) is None
+
+
 def test_the_records_are_bounded_in_memory_and_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "cb.sqlite"
     store = CallbackDataStore(path, max_entries=3)

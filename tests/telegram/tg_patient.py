@@ -9,9 +9,23 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from tg_fake_api import Call, FakeBotApi
+import requests
+from tg_fake_api import SECRET, Call, FakeBotApi
+
+from bot.channels.telegram.settings import WEBHOOK_PATH
+from bot.channels.telegram.webhook import SECRET_HEADER
 
 Send = Callable[[Dict[str, Any]], None]
+
+
+def webhook_sender(rasa_url: str, secret: str = SECRET) -> Send:
+    """POST each update to the server's Telegram webhook as Telegram does (with its secret token
+    header); the server must take it (200), else Telegram would send it again."""
+    def send(update: Dict[str, Any]) -> None:
+        reply = requests.post(f"{rasa_url}{WEBHOOK_PATH}", json=update, headers={SECRET_HEADER: secret}, timeout=30)
+        assert reply.status_code == 200, reply.text
+
+    return send
 
 
 class Patient:
@@ -57,3 +71,9 @@ def button_position(message: Call, title: Optional[str] = None) -> Tuple[int, in
 
 def titles(message: Call) -> List[str]:
     return [button["text"] for row in message.keyboard for button in row]
+
+
+def question(replies: List[Call]) -> Call:
+    """The message of a turn that carries buttons, else its last message."""
+    with_buttons = [message for message in replies if message.keyboard]
+    return with_buttons[-1] if with_buttons else replies[-1]

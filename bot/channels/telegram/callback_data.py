@@ -5,9 +5,12 @@ tapped, but a patched client can send any data for any message, so data is never
 trusted on its own: every keyboard the channel sends is recorded under (chat id,
 message id) with what each of its buttons means, and a tap is honoured only when
 its data is in the record of the message it came from. A record is forgotten
-once used, so a double tap or a forged replay finds nothing. Records sit in a
-bounded in-memory LRU in front of a small SQLite file, so a tap after a restart
-of the server or the poller still resolves; the file is pruned to ``max_entries``.
+once used, so a double tap or a forged replay finds nothing. Records are kept
+in a small SQLite file, so a tap after a restart of the server or the poller
+still resolves, and a tap that nginx hands to another replica of `make run-scaled`
+(they share the file) finds what the first one recorded, used or changed: every
+tap reads the file, and the bounded in-memory LRU only remembers what this
+process used up. The file is pruned to ``max_entries``.
 
 Callback data that starts with one of ``SELF_CHECKED_PREFIXES`` is issued and
 verified by another handler (appointments carry their own signed token) and is
@@ -78,7 +81,7 @@ class CallbackDataStore:
         record = self._recent.get(key)
         if record is _FORGOTTEN:
             return None
-        if record is None and self._path is not None:
+        if self._path is not None:  # the file decides: another process sharing it may have used or changed the record
             stored = await asyncio.to_thread(self._load, key)
             record = json.loads(stored) if stored is not None else None
         if record is not None:
