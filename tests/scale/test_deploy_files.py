@@ -78,3 +78,14 @@ def test_helm_values_use_redis_locks_and_several_replicas() -> None:
     assert values["applicationSettings"]["endpoints"]["lockStore"]["type"] == "bot.lock_store.AtomicRedisLockStore"
     assert values["applicationSettings"]["endpoints"]["additionalEndpoints"]["tracker_store"]["type"] == \
         "bot.tracker_store.UrlSQLTrackerStore"
+
+
+def test_compose_replicas_share_the_telegram_button_records() -> None:
+    """A tap may reach another replica than the one that sent the keyboard: the records' file is on one volume."""
+    compose_file = compose()
+    rasa = compose_file["services"]["rasa"]
+    path = rasa["environment"]["TELEGRAM_CALLBACK_DB"]
+    mounts = dict(volume.split(":", 1)[::-1] for volume in rasa["volumes"])  # mount point -> volume
+    shared = [volume for mount, volume in mounts.items() if path.startswith(mount.rstrip("/") + "/")]
+    assert shared and shared[0] in compose_file["volumes"], "the file must be on a named volume"
+    assert rasa["environment"]["TRACKER_DB_URL"] == compose_file["x-app"]["environment"]["TRACKER_DB_URL"]
