@@ -94,8 +94,14 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             await self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
-        with self.session_scope() as session:
-            self.kept.saved(tracker, self._fingerprint(session, tracker.sender_id))
+        try:
+            with self.session_scope() as session:
+                fingerprint = self._fingerprint(session, tracker.sender_id)
+        except sa.exc.SQLAlchemyError as error:  # the turn is stored: it must not be reported as lost
+            logger.warning("Conversation store: tracker saved but not kept (%s)", type(error).__name__)
+            self.kept.forget(tracker.sender_id)
+            return
+        self.kept.saved(tracker, fingerprint)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The tracker's events that are not stored yet: known without a query when this store loaded it."""

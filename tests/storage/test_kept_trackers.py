@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from sqlalchemy.exc import OperationalError
 
 from bot.storage.tracker_events import delete_sender_events
 from bot.tracker_store import UrlSQLTrackerStore
@@ -156,3 +157,36 @@ def test_keep_trackers_bounds_the_kept_conversations(db_url: str):
         asyncio.run(conversations())
     finally:
         store.engine.dispose()
+
+
+def test_a_database_failure_after_the_save_keeps_nothing_and_loses_nothing(db_url: str, monkeypatch):
+    """The turn is stored: it is not reported as failed, and the next turn loads it from the database."""
+    store = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=4)
+    reference = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=0)
+    clock = Clock()
+    sender = f"kept-{secrets.token_hex(4)}"
+
+    def unreachable(*_args: Any) -> None:
+        raise OperationalError("SELECT count(id)", {}, ConnectionError("server closed the connection"))
+
+    async def turns() -> None:
+        first = await store.get_or_create_tracker(sender, append_action_listen=False)
+        for event in turn_events(Turn(0, 0, True, new_session=True, saved=True), clock):
+            first.update(event)
+        await store.save(first)
+        second = await store.retrieve(sender)
+        for event in turn_events(Turn(0, 0, False, new_session=False, saved=True), clock):
+            second.update(event)
+        with monkeypatch.context() as patched:
+            patched.setattr(store, "_fingerprint", unreachable)
+            await store.save(second)  # raises nothing
+        assert len(store.kept) == 0
+        third = await store.retrieve(sender)
+        assert third is not second and state(third) == state(await reference.retrieve(sender))
+        assert third.get_slot("consent") is False
+
+    try:
+        asyncio.run(turns())
+    finally:
+        store.engine.dispose()
+        reference.engine.dispose()
