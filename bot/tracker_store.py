@@ -94,6 +94,9 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             await self.delete_sender(tracker.sender_id)
             return
         await super().save(tracker)
+        if self.kept.stored_events(tracker) is None:  # not loaded by this store (a new or a full tracker): not kept
+            self.kept.forget(tracker.sender_id)
+            return
         try:
             with self.session_scope() as session:
                 fingerprint = self._fingerprint(session, tracker.sender_id)
