@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from actions.booking_form import BOOKING_SLOTS, slot_label
 from actions.form_reading import conversation_language
 from actions.clinic_facts import clinic
+from actions.interview import meant_for_the_interview
 from actions.storage_access import StorageUnavailable, channel_of, stored, unit_of_work
 from bot.calendar import calendar_link
 from bot.security.senders import telegram_chat
@@ -144,6 +145,10 @@ class ExistingBookingAction(Action, ABC):
             logger.warning("Could not change a booking: %s", type(problem).__name__)
             dispatcher.utter_message(text=problem_text(problem, conversation_language(tracker)))
             return [SlotSet("booking_route", "none")]
+        if meant_for_the_interview(tracker):
+            # No booking, and the words answer the open question ("the right foot went cold and blue"
+            # read as "change my booking"): the interview reads them, as it would have.
+            return [SlotSet("booking_route", "none"), FollowupAction("action_interview")]
         dispatcher.utter_message(response="utter_no_booking_found", clinic_phone=clinic().phone)
         return [SlotSet("booking_route", "none")]
 

@@ -74,6 +74,16 @@ def utter(dispatcher: CollectingDispatcher, replies: List[Reply], language: str)
                                  language=language)
 
 
+def meant_for_the_interview(tracker: Tracker) -> bool:
+    """True when a message the classifier took for something else (a question in between, a
+    booking to cancel or move) answers the open question or states facts, outside any form:
+    the interview must read it, or an answer, a red flag among them, would be lost."""
+    if tracker.active_loop.get("name"):
+        return False
+    state = replace(state_of(tracker), language=language_now(tracker)[0])
+    return answers_the_interview(state, patient_message(tracker))
+
+
 class ActionInterview(Action):
     """One turn of the interview (bot.conversation.take_turn)."""
 
@@ -120,7 +130,7 @@ class ActionInterruption(Action):
         intent = latest_intent(tracker) or ""
         language, events = language_now(tracker)
         state = replace(state_of(tracker), language=language)
-        if not tracker.active_loop.get("name") and answers_the_interview(state, patient_message(tracker)):
+        if meant_for_the_interview(tracker):
             return [FollowupAction("action_interview")]  # an answer the classifier took for a question
         if intent in FAQ_KEYS:
             dispatcher.utter_message(text=clinic().faq_answer(FAQ_KEYS[intent], language), language=language)

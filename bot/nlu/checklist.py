@@ -86,7 +86,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
 _WORD_NUMBERS = {word: value for word, value in UNITS.items() if 1 <= value <= 12}
 _NUMBER = rf"\d+|{'|'.join(_WORD_NUMBERS)}|{'|'.join(_ORDINALS)}"
-_NOT_AN_ITEM = r"\s*(?:days?|weeks?|months?|years?|yrs?|hours?|times|am|pm|kg|lbs?|pounds|%|/|out of|steps|mins?)\b"
+_NOT_AN_ITEM = r"\s*(?:days?|weeks?|months?|years?|yrs?|hours?|times|am|pm|kg|lbs?|pounds|%|/|out of|steps|mins?|minutes?|seconds?|secs?)\b"
 _REF_RE = re.compile(
     rf"(?:#|\bno\.\s*|\bnumber\s+|\bitem\s+|\boption\s+)?\b(?P<a>{_NUMBER})\b"
     rf"(?:\s*(?:-|to|through|thru)\s*(?P<b>{_NUMBER})\b)?(?!{_NOT_AN_ITEM})"

@@ -41,7 +41,7 @@ GLOSS: List[Tuple[str, str]] = [
      r"mi \1 duele"),
     # durations, before the words they contain
     (r"\bdesde hace\b", "for"),
-    (r"\bhace\s+(?:unos\s+|unas\s+|como\s+)?(\d+|un|una|un par de|unas pocas|unos pocos|varias|varios)\s+(dias?|semanas?|mes(?:es)?|anos?)\b",
+    (r"\bhace\s+(?:unos\s+|unas\s+|como\s+)?(\d+|un|una|un par de|unas pocas|unos pocos|varias|varios)\s+(minutos?|horas?|dias?|semanas?|mes(?:es)?|anos?)\b",
      r"\1 \2 ago"),
     (r"\bdesde (?:el )?verano\b", "since the summer"), (r"\bdesde (?:el )?invierno\b", "since the winter"),
     (r"\bdesde (?:el )?otono\b", "since the fall"), (r"\bdesde (?:la )?primavera\b", "since the spring"),
@@ -111,6 +111,7 @@ GLOSS: List[Tuple[str, str]] = [
     # words the readers lean on
     (r"\bmeses\b", "months"), (r"\bmes\b", "month"), (r"\bsemanas\b", "weeks"), (r"\bsemana\b", "week"),
     (r"\banos\b", "years"), (r"\bano\b", "year"), (r"\bdias\b", "days"), (r"\bdia\b", "day"),
+    (r"\bhoras\b", "hours"), (r"\bhora\b", "hour"), (r"\bminutos?\b", "minutes"), (r"\bveces\b", "times"),
     (r"\bun\b|\buna\b", "a"), (r"\b(mi|mis)\b", "my"), (r"\b(la|el|las|los)\b", "the"),
     (r"\by\b|\be\b", "and"), (r"\bo\b|\bu\b", "or"), (r"\bcuando\b", "when"), (r"\bcon\b", "with"),
     (r"\bsin\b", "without"), (r"\bpero\b", "but"), (r"\btengo\b", "i have"), (r"\bsoy\b", "i am"),

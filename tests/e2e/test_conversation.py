@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Dict, List, Tuple
 
 import pytest
+import requests
 
 from bot.clinic import load_clinic
 from bot.conversation.message import answer_text
@@ -103,6 +105,56 @@ def test_a_red_flag_mid_interview_in_words_ends_it_with_advice(rasa_stack):
     replies = patient.say("actually I have a high fever and chills")
     assert patient.slot("disposition") in ("urgent", "emergency")
     assert "⚠️" in " ".join(texts(replies))
+
+
+def misread(stack, sender: str, text: str, intent: str) -> Tuple[List[str], List[Dict[str, Any]]]:
+    """Log `text` as if the classifier had taken it for `intent`, with no entity, then run the
+    actions Rasa predicts one at a time through its HTTP API until it listens: (actions, replies)."""
+    base, params = f"{stack.rasa_url}/conversations/{sender}", {"token": stack.token}
+    parse = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": []}
+    requests.post(f"{base}/messages", json={"text": text, "sender": "user", "parse_data": parse},
+                  params=params, timeout=30).raise_for_status()
+    actions, replies = [], []
+    for _ in range(10):
+        predicted = requests.post(f"{base}/predict", params=params, timeout=30).json()
+        action = max(predicted["scores"], key=lambda score: score["score"])["action"]
+        if action == "action_listen":
+            return actions, replies
+        ran = requests.post(f"{base}/execute", json={"name": action}, params=params, timeout=60)
+        ran.raise_for_status()
+        actions.append(action)
+        replies += ran.json().get("messages") or []
+    raise AssertionError(f"the bot did not listen again: {actions}")
+
+
+@pytest.mark.parametrize("intent, action", [("cancel_booking", "action_offer_cancel"),
+                                            ("change_booking", "action_start_move")])
+def test_a_red_flag_taken_for_a_booking_change_still_ends_the_triage(rasa_stack, intent, action):
+    """CI saw "el pie derecho se me puso frío y azul" taken for a booking change, and the red-flag
+    detector missed it (since fixed). Here the same: no entity, a booking intent. With no booking to
+    change, words that answer the open question go to the interview, which reads the checklist."""
+    patient = new_patient(rasa_stack)
+    patient.start()
+    patient.say(answer_text("where", option=1))
+    assert patient.open_question == "emergency_signs"
+
+    actions, replies = misread(rasa_stack, patient.sender, "my foot is cold and blue", intent)
+
+    assert actions[:2] == [action, "action_interview"]
+    assert patient.slot("disposition") == "emergency"
+    said = " ".join(texts(replies))
+    assert advice("emergency").en in said and "can't find an upcoming booking" not in said
+
+
+def test_a_booking_change_with_no_booking_says_so_mid_interview(rasa_stack):
+    patient = new_patient(rasa_stack)
+    patient.start()
+
+    actions, replies = misread(rasa_stack, patient.sender, "I want to cancel my appointment", "cancel_booking")
+
+    assert actions == ["action_offer_cancel"]
+    assert "can't find an upcoming booking" in " ".join(texts(replies))
+    assert patient.slot("disposition") is None and patient.open_question is not None
 
 
 def test_why_do_you_ask_explains_then_asks_again(rasa_stack):

@@ -139,8 +139,9 @@ def test_replies_that_name_no_item_are_not_understood(text):
     assert read(text) == NOT_UNDERSTOOD
 
 
-def test_a_number_with_a_unit_is_not_an_item():
-    reading = read("it started 2 weeks ago", CHECKLISTS["injury_infection"])
+@pytest.mark.parametrize("text", ["it started 2 weeks ago", "3 minutes ago my foot went numb", "for 2 hours"])
+def test_a_number_with_a_unit_is_not_an_item(text):
+    reading = read(text, CHECKLISTS["injury_infection"])
     assert reading == NOT_UNDERSTOOD
 
 

@@ -67,6 +67,13 @@ def test_checklist_replies():
     assert read_checklist(words("no estoy seguro"), EMERGENCY).unsure
 
 
+@pytest.mark.parametrize("text", ["hace una hora el pie derecho se me puso frío y azul", "dos veces al día",
+                                  "desde hace 3 horas", "hace veinte minutos"])
+def test_a_spanish_count_of_hours_or_times_is_not_an_item(text):
+    """CI read "hace una hora" ("an hour ago") as item 1 of the emergency checklist."""
+    assert not read_checklist(words(text), EMERGENCY).yes
+
+
 @pytest.mark.parametrize(
     "text, facts",
     [
