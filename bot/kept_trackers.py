@@ -15,6 +15,12 @@ sequence). SQLite may give a deleted highest id again; that would take another p
 deleting and then writing the same conversation, and only one Rasa process uses SQLite
 (`make run`).
 
+On PostgreSQL the store (bot.tracker_store) first tries to bring a tracker that is only
+behind up to date: when another replica served the turns since, and the events after the
+kept highest id, counted with the kept ones, make the stored count, those newer events are
+all that changed, and replaying them on the kept tracker is what a full load would give.
+With several replicas behind a load balancer that alternates, this is the common case.
+
 A kept tracker is lent once: taking it out for a turn removes it, and the turn's save puts
 it back. A turn that fails before its save (its tracker changed, the database did not), or
 a second reader of the same conversation at the same time, loads from the database.
@@ -56,16 +62,13 @@ class KeptTrackers:
         self._kept: "OrderedDict[str, Kept]" = OrderedDict()
         self._lent: "OrderedDict[str, Kept]" = OrderedDict()
 
-    def take(self, sender_id: str, fingerprint: Fingerprint) -> Optional[DialogueStateTracker]:
-        """The kept tracker of this sender, lent to the caller, if the database still holds what it held."""
-        kept = self._kept.pop(sender_id, None)
-        if kept is None or kept.fingerprint != fingerprint:
-            return None
-        self._remember(self._lent, kept)
-        return kept.tracker
+    def take(self, sender_id: str) -> Optional[Kept]:
+        """The kept tracker of this sender and what the database held when it was saved, removed
+        from the kept ones: the caller brings it up to date, or loads the tracker instead."""
+        return self._kept.pop(sender_id, None)
 
     def lend(self, tracker: DialogueStateTracker, fingerprint: Fingerprint) -> None:
-        """Note a tracker just loaded from the database, all of whose events are stored."""
+        """Note a tracker about to serve a turn, all of whose events are stored."""
         self._remember(self._lent, Kept(tracker, len(tracker.events), fingerprint))
 
     def stored_events(self, tracker: DialogueStateTracker) -> Optional[int]:

@@ -17,7 +17,9 @@
   Loading a tracker then reads only the events' JSON, not a row object per event.
 - The tracker it saved last for each of the most recent conversations is kept
   (bot.kept_trackers) and serves that conversation's next turn when one query shows the
-  database unchanged since; otherwise the tracker is loaded, as Rasa does. A save does
+  database unchanged since, or, on PostgreSQL, holding only newer events of the same
+  session (another replica served the turns between: they are replayed on it); otherwise
+  the tracker is loaded, as Rasa does. A save does
   not ask the database how many events it already holds when the tracker it saves was
   loaded by this store.
 - When a turn contains the "delete my data" action and that action succeeded
@@ -36,13 +38,15 @@ import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, AllSlotsReset, Event, SessionStarted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted, AllSlotsReset, Event, SessionStarted, UserUttered, deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
 from bot import rasa_changes
 from bot.db_check import check_reachable, redacted
-from bot.kept_trackers import Fingerprint, KeptTrackers
+from bot.kept_trackers import Fingerprint, Kept, KeptTrackers
 from bot.paths import tracker_db_url
 from bot.storage.tracker_events import delete_events_of
 
@@ -70,6 +74,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         self._replace_engine()
         self.kept = KeptTrackers(int(keep_trackers))
+        self._ids_only_grow = self.engine.url.get_backend_name() == "postgresql"  # a sequence, never reused
 
     def _replace_engine(self) -> None:
         """Swap Rasa's engine for one whose errors never quote the events being written and,
@@ -114,15 +119,41 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """The tracker of the latest session: the kept one if the database is unchanged since it was saved."""
+        """The tracker of the latest session: the kept one if the database is unchanged since it was
+        saved or, on PostgreSQL, only has newer events of the same session; else a full load."""
+        kept = self.kept.take(sender_id)
         with self.session_scope() as session:
             fingerprint = self._fingerprint(session, sender_id)
-        tracker = self.kept.take(sender_id, fingerprint)
+            tracker = self._brought_up_to_date(session, kept, fingerprint) if kept is not None else None
         if tracker is None:
             tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
-            if tracker is not None:
-                self.kept.lend(tracker, fingerprint)
+        if tracker is not None:
+            self.kept.lend(tracker, fingerprint)
         return tracker
+
+    def _brought_up_to_date(self, session: Any, kept: Kept, fingerprint: Fingerprint) -> Optional[DialogueStateTracker]:
+        """The kept tracker, with the events stored since it was saved replayed on it, or None (load it all).
+
+        Only on PostgreSQL, whose event ids only grow: every event stored since has a higher id, so
+        when those, with the kept count, make the stored count, nothing older was deleted. A new
+        session among them changes which events a load returns: then it is a full load."""
+        if kept.fingerprint == fingerprint:
+            return kept.tracker
+        kept_count, kept_highest = kept.fingerprint
+        count, highest = fingerprint
+        if not self._ids_only_grow or kept_highest is None or count <= kept_count:
+            return None
+        event = self.SQLEvent
+        rows = session.query(event.id, event.data).filter(
+            event.sender_id == kept.tracker.sender_id, event.id > kept_highest).order_by(event.id).all()
+        if kept_count + len(rows) != count or rows[-1].id != highest:
+            return None
+        newer = deserialise_events([json.loads(row.data) for row in rows])
+        if any(isinstance(new, SessionStarted) for new in newer):
+            return None
+        for new in newer:
+            kept.tracker.update(new)
+        return kept.tracker
 
     def _fingerprint(self, session: Any, sender_id: str) -> Fingerprint:
         """The number of stored events of the sender (all sessions) and their highest id: one indexed query."""

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
@@ -95,8 +95,17 @@ async def play(replicas: List[UrlSQLTrackerStore], reference: UrlSQLTrackerStore
             await store.save(tracker)
 
 
+def _turn(replica: int, new_session: bool = False) -> Turn:
+    return Turn(replica=replica, sender=0, slot_value=new_session, new_session=new_session, saved=True)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=steps)
+# Replica 0 keeps the tracker, then replica 1 starts a new session: replica 0 must not replay it.
+@example(plan=[_turn(0, True), _turn(0), _turn(1, True), _turn(0)])
+# Replica 0 keeps 10 events; the conversation is deleted and replica 1 stores 12 new ones, all
+# with higher ids: replica 0 must not add them to what it kept.
+@example(plan=[_turn(0, True), _turn(0), Delete(0), _turn(1), _turn(1), _turn(1), _turn(0)])
 def test_a_replica_starts_every_turn_from_what_the_database_holds(db_url: str, plan):
     replicas = [UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=2) for _ in range(2)]
     reference = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=0)
@@ -132,6 +141,45 @@ def test_the_next_turn_of_a_conversation_gets_the_tracker_saved_last(db_url: str
         asyncio.run(turns())
     finally:
         store.engine.dispose()
+
+
+def test_a_replica_behind_another_replays_only_the_newer_events(db_url: str, backend: str, monkeypatch):
+    """Turns alternating between replicas: on PostgreSQL each replica's kept tracker is brought up to
+    date with the other's turns (the same object serves, no full load); SQLite always loads it all."""
+    replicas = [UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=4) for _ in range(2)]
+    reference = UrlSQLTrackerStore(domain=DOMAIN, host=db_url, keep_trackers=0)
+    clock = Clock()
+    sender = f"kept-{secrets.token_hex(4)}"
+    full_loads: List[int] = []
+    for number, store in enumerate(replicas):
+        def counted(*args: Any, _load=store._retrieve, _number=number, **kwargs: Any) -> Any:
+            full_loads.append(_number)
+            return _load(*args, **kwargs)
+        monkeypatch.setattr(store, "_retrieve", counted)
+
+    async def turn(replica: int, new_session: bool) -> DialogueStateTracker:
+        tracker = await replicas[replica].get_or_create_tracker(sender, append_action_listen=False)
+        assert state(tracker) == state(await reference.retrieve(sender)) or new_session
+        for event in turn_events(Turn(replica, 0, not new_session, new_session, saved=True), clock):
+            tracker.update(event)
+        await replicas[replica].save(tracker)
+        return tracker
+
+    async def turns() -> None:
+        await turn(0, new_session=True)
+        kept_by_0 = await turn(0, new_session=False)
+        kept_by_1 = await turn(1, new_session=False)
+        del full_loads[:]
+        caught_up = backend == "postgresql"
+        assert (await turn(0, new_session=False) is kept_by_0) is caught_up
+        assert (await turn(1, new_session=False) is kept_by_1) is caught_up
+        assert full_loads == ([] if caught_up else [0, 1])
+
+    try:
+        asyncio.run(turns())
+    finally:
+        for store in [*replicas, reference]:
+            store.engine.dispose()
 
 
 def test_keep_trackers_bounds_the_kept_conversations(db_url: str):
