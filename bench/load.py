@@ -428,7 +428,7 @@ def _target(stack: ScaledStack) -> Target:
 def table(results: Dict[str, Any]) -> str:
     mood = results["moodbot"]
     rows = ["| figure | moodbot | " + " | ".join(f"ours, {r} replica{'s' * (r > 1)}" for r in results["replicas"])
-            + " | ours (1) / moodbot | target |",
+            + f" | ours ({results['replicas'][0]}) / moodbot | target |",
             "|---|---:|" + "---:|" * len(results["replicas"]) + "---:|---|"]
     ours_runs = [results[f"ours_{r}"] for r in results["replicas"]]
 
