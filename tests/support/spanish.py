@@ -23,10 +23,14 @@ def _proper_names() -> list[str]:
 
 
 PROPER_NAMES = _proper_names()
+URL = re.compile(r"https?://\S+")
 
 
 def english_in(text: str, allowed: Iterable[str] = ()) -> list[str]:
-    """The English words in `text` (after taking out proper names and `allowed` strings)."""
+    """The English words in `text` (after taking out proper names, links and `allowed` strings).
+
+    Links go first: a calendar link's random token once held "iS", read as the English "is"."""
+    text = URL.sub(" ", text)
     for name in [*PROPER_NAMES, *allowed]:
         text = text.replace(name, " ")
     return [word for word in re.findall(r"[A-Za-z]+", text) if word.lower() in ENGLISH_WORDS]

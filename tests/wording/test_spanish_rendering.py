@@ -62,6 +62,9 @@ def test_the_checker_catches_english():
     assert english_in("Please answer yes") == ["Please", "yes"]
     assert english_in("Por favor, responda sí") == []
     assert english_in(f"Llame al {CLINIC.phone} en {CLINIC.locations[1].name}") == []
+    # a calendar link's random token is not prose ("...GM2iS7..." once read as "is")
+    assert english_in("Agréguela a su calendario: http://localhost:8081/calendar/Vd4AU4IsN8LhugZ0GM2iS7.ics") == []
+    assert english_in("Please see http://localhost:8081/x") == ["Please"]
 
 
 @pytest.mark.parametrize("question", list(all_questions()), ids=lambda q: q.id)
