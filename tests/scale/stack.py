@@ -68,10 +68,15 @@ class ScaledStack:
     def services(self, prefix: str) -> List[Service]:
         return [s for s in self.stack.services if s.name.startswith(prefix)]
 
-    def kill(self, name: str) -> None:
-        """SIGKILL one service's process group: a crash, not a clean stop."""
+    def kill(self, name: str, hang_s: float = 0.0) -> None:
+        """SIGKILL one service's process group: a crash, not a clean stop. With `hang_s`, the
+        process is first stopped (SIGSTOP) that long, so the requests it is handed meanwhile are
+        in flight when it dies, however fast the machine answers otherwise."""
         process = self.service(name).process
         assert process is not None
+        if hang_s:
+            os.killpg(process.pid, signal.SIGSTOP)
+            time.sleep(hang_s)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 

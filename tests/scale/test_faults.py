@@ -169,7 +169,9 @@ def test_a_replica_killed_under_load_loses_and_duplicates_no_turn(stack: ScaledS
     scripts = [short[i % len(short)] for i in range(20)]
     driver = RetryingPatient(stack)
     senders = [f"kill{uuid.uuid4().hex[:10]}" for _ in scripts]
-    killer = threading.Timer(4.0, stack.kill, args=("rasa-1",))
+    # Hung for 1.5 s, then killed: the turns nginx handed it meanwhile die in flight (on a fast
+    # machine a plain kill often caught none, and the test proved nothing).
+    killer = threading.Timer(4.0, stack.kill, args=("rasa-1",), kwargs={"hang_s": 1.5})
     killer.start()
     try:
         with ThreadPoolExecutor(len(scripts)) as pool:
