@@ -134,14 +134,23 @@ class RetryingPatient:
     """converse()'s stack interface through nginx, resending a message only if the tracker lacks it
     (what a widget or Telegram retry does): a turn lost with a killed replica is sent again."""
 
-    def __init__(self, stack: ScaledStack) -> None:
+    def __init__(self, stack: ScaledStack, busy_after: int = 40) -> None:
         self.stack = stack
         self.sent: Dict[str, List[str]] = {}
         self.retries = 0
+        self.busy = threading.Event()
+        """Set once `busy_after` messages were sent: the load is under way, whatever the machine's speed."""
+        self._busy_after = busy_after
+        self._count = 0
+        self._counting = threading.Lock()
 
     def say(self, sender: str, text: str) -> List[Dict[str, Any]]:
         time.sleep(0.3)
         self.sent.setdefault(sender, []).append(text)
+        with self._counting:
+            self._count += 1
+            if self._count >= self._busy_after:
+                self.busy.set()
         for _ in range(5):
             try:
                 return self.stack.say(sender, text, timeout=45)
@@ -169,9 +178,14 @@ def test_a_replica_killed_under_load_loses_and_duplicates_no_turn(stack: ScaledS
     scripts = [short[i % len(short)] for i in range(20)]
     driver = RetryingPatient(stack)
     senders = [f"kill{uuid.uuid4().hex[:10]}" for _ in scripts]
-    # Hung for 1.5 s, then killed: the turns nginx handed it meanwhile die in flight (on a fast
-    # machine a plain kill often caught none, and the test proved nothing).
-    killer = threading.Timer(4.0, stack.kill, args=("rasa-1",), kwargs={"hang_s": 1.5})
+    # Once the load is under way (a fixed delay was after the whole load on a fast machine), the
+    # replica hangs for 1.5 s, then is killed: the turns nginx handed it meanwhile die in flight.
+
+    def crash() -> None:
+        assert driver.busy.wait(timeout=60), "the load never got under way"
+        stack.kill("rasa-1", hang_s=1.5)
+
+    killer = threading.Thread(target=crash)
     killer.start()
     try:
         with ThreadPoolExecutor(len(scripts)) as pool:
